@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0
+# winmm: the Windows memory manager for Linux. See README.md.
+#
+#   make              libwinmm (.so, .a, winmm.pc) and winmm.ko for the running kernel
+#   make demo         boot the test VM and run examples/sysinfo
+#   make check        every test: host, debug-kernel VM (KUnit + userspace), stock 6.1 and 6.12
+#   make module KDIR=/lib/modules/$(uname -r)/build
+#   make install PREFIX=/usr/local
+
+VERSION   := 0.1.0
+SOVERSION := 1
+PREFIX    ?= /usr/local
+KDIR      ?= /lib/modules/$(shell uname -r)/build
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+WARN      := -Wall -Wextra -Werror
+LIB_CFLAGS := -std=gnu11 $(WARN) -fPIC -fvisibility=hidden -pthread \
+	-Iuserlib/include -Iuapi
+
+LIB_SRCS := $(wildcard userlib/src/*.c)
+LIB_OBJS := $(LIB_SRCS:userlib/src/%.c=userlib/obj/%.o)
+LIB_HDRS := $(wildcard userlib/include/*.h userlib/src/*.h) uapi/linux/winmm.h
+LIB_A    := userlib/libwinmm.a
+LIB_SO   := userlib/libwinmm.so.$(SOVERSION)
+LIB_PC   := userlib/winmm.pc
+
+USER_TEST_SRCS := $(wildcard tests/user/*.c)
+USER_TESTS     := $(USER_TEST_SRCS:tests/user/%.c=build/tests/user/%) \
+		  build/tests/user/abi_layout_cxx_test
+TEST_CFLAGS    := -std=gnu11 $(WARN) -O2 -g -pthread -static \
+		  -Iuserlib/include -Iuapi -Itests
+HOST_TEST_CFLAGS := -std=gnu11 $(WARN) -O1 -g -pthread \
+		  -fsanitize=address,undefined -fno-sanitize-recover=all -Imodule/core
+
+.PHONY: all userlib module check demo host-test user-tests examples install clean
+all: userlib
+	@if [ -d "$(KDIR)" ]; then $(MAKE) module; \
+	else echo "no kernel build tree at $(KDIR): skipping winmm.ko (make module KDIR=...)"; fi
+
+userlib: $(LIB_A) $(LIB_SO) $(LIB_PC)
+
+userlib/obj/%.o: userlib/src/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJS) userlib/libwinmm.map
+	$(CC) -shared -pthread -Wl,-soname,libwinmm.so.$(SOVERSION) \
+		-Wl,--version-script=userlib/libwinmm.map -Wl,-z,defs -o $@ $(LIB_OBJS)
+	ln -sf libwinmm.so.$(SOVERSION) userlib/libwinmm.so
+
+$(LIB_PC): userlib/winmm.pc.in
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# Userspace tests: static, so they run in the busybox VM on any kernel.
+user-tests: $(USER_TESTS) build/examples/sysinfo
+
+build/tests/user/%: tests/user/%.c $(LIB_A) tests/tap.h tests/abi/layout.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
+
+build/tests/user/abi_layout_cxx_test: tests/user/abi_layout_test.c $(LIB_A) tests/abi/layout.h
+	@mkdir -p $(@D)
+	$(CXX) -x c++ -std=gnu++17 $(WARN) -O2 -static -Iuserlib/include -Iuapi -Itests \
+		$< -x none $(LIB_A) -o $@
+
+build/examples/%: examples/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
+
+build/tests/host/range_tree_test: tests/host/range_tree_test.c module/core/range_tree.c \
+		module/core/range_tree.h module/core/core_compat.h tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_TEST_CFLAGS) tests/host/range_tree_test.c module/core/range_tree.c \
+		-lurcu -o $@
+
+host-test: build/tests/host/range_tree_test
+	build/tests/host/range_tree_test
+
+check:
+	scripts/check
+
+demo: build/examples/sysinfo
+	scripts/vm-run build/examples/sysinfo
+
+install: userlib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/winmm/linux
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libwinmm.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libwinmm.so
+	install -m 644 $(LIB_PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 644 userlib/include/*.h $(DESTDIR)$(PREFIX)/include/winmm/
+	install -m 644 uapi/linux/winmm.h $(DESTDIR)$(PREFIX)/include/winmm/linux/
+
+clean:
+	rm -rf build userlib/obj userlib/libwinmm.* userlib/winmm.pc
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

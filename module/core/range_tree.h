@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A per-process map of disjoint address ranges [start, end), each with an
+ * owner pointer, searchable for free gaps.
+ *
+ * Locking: writers (insert, remove, destroy) are serialized by the caller.
+ * Readers (find, next, find_gap) run either under that same lock or inside
+ * rcu_read_lock(); a returned range stays valid until the reader leaves its
+ * RCU read-side section. The tree is persistent: a writer never changes a
+ * node a reader can see, it copies the path it changes and publishes a new
+ * root with rcu_assign_pointer(), then frees the replaced nodes after a grace
+ * period (call_rcu). Insert and remove allocate everything they need before
+ * changing anything, so a failure leaves the tree as it was.
+ */
+#ifndef WINMM_CORE_RANGE_TREE_H
+#define WINMM_CORE_RANGE_TREE_H
+
+#include "core_compat.h"
+
+struct winmm_range {
+	u64 start;
+	u64 end;
+	void *owner;
+};
+
+struct winmm_range_node;
+
+struct winmm_range_tree {
+	struct winmm_range_node __rcu *root;
+	unsigned long count;		/* writer-side only */
+};
+
+/* A gap request: size bytes at a multiple of align, inside [lo, hi). */
+struct winmm_gap_request {
+	u64 size;
+	u64 align;			/* a power of two */
+	u64 lo;
+	u64 hi;
+	bool top_down;
+};
+
+void winmm_range_tree_init(struct winmm_range_tree *tree);
+int winmm_range_tree_insert(struct winmm_range_tree *tree, u64 start, u64 end,
+			    void *owner);
+int winmm_range_tree_remove(struct winmm_range_tree *tree, u64 start);
+const struct winmm_range *winmm_range_tree_find(struct winmm_range_tree *tree,
+						u64 addr);
+const struct winmm_range *winmm_range_tree_next(struct winmm_range_tree *tree,
+						u64 addr);
+int winmm_range_tree_find_gap(struct winmm_range_tree *tree,
+			      const struct winmm_gap_request *req, u64 *addr);
+void winmm_range_tree_destroy(struct winmm_range_tree *tree,
+			      void (*release)(void *owner));
+
+#endif /* WINMM_CORE_RANGE_TREE_H */

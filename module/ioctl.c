@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ioctl entry: command dispatch, size-prefixed structs in and out, and
+ * the handlers that answer without touching the address space.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/cpumask.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+#include <linux/winmm.h>
+
+#include "compat.h"
+#include "winmm.h"
+
+#define WINMM_FEATURES	WINMM_FEATURE_SYSTEM_INFO
+
+/*
+ * Windows hands out neither the first 64 KiB nor the partial 64 KiB unit at
+ * the top; on x86-64 the top is 0x7ffffffff000, so the last byte is
+ * 0x7ffffffeffff, as on Windows x64.
+ */
+#define WINMM_MIN_ADDRESS	0x10000UL
+
+/**
+ * winmm_copy_struct_in() - Read a size-prefixed ioctl struct.
+ * @dst: the kernel's copy, @ksize bytes.
+ * @ksize: the size of the struct this kernel knows.
+ * @min_size: the size of its first version (*_SIZE_VER0).
+ * @src: the user's struct, whose first __u32 is its size.
+ *
+ * A smaller user struct is zero-extended; a larger one must be zero past
+ * @ksize (copy_struct_from_user()), so a newer caller that uses nothing this
+ * kernel lacks still works.
+ *
+ * Return: 0, -EFAULT, or -EINVAL for a size below @min_size, above a page,
+ * or with non-zero bytes this kernel does not know.
+ */
+int winmm_copy_struct_in(void *dst, size_t ksize, size_t min_size,
+			 const void __user *src)
+{
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (const u32 __user *)src))
+		return -EFAULT;
+	if (usize < min_size || usize > PAGE_SIZE)
+		return -EINVAL;
+	ret = copy_struct_from_user(dst, ksize, src, usize);
+	return ret == -E2BIG ? -EINVAL : ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_copy_struct_in);
+
+/* Write back as much of @src as the caller's struct (size in its first field) holds. */
+static int winmm_copy_struct_out(void __user *dst, const void *src, size_t ksize)
+{
+	size_t usize = *(const u32 *)src;
+
+	return copy_to_user(dst, src, min(usize, ksize)) ? -EFAULT : 0;
+}
+
+static long winmm_ioctl_version(void __user *arg)
+{
+	struct winmm_version v;
+	int ret;
+
+	ret = winmm_copy_struct_in(&v, sizeof(v), WINMM_VERSION_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (v.__pad0)
+		return -EINVAL;
+	v.status = WINMM_STATUS_SUCCESS;
+	v.abi_version = WINMM_ABI_VERSION;
+	v.features = WINMM_FEATURES;
+	return winmm_copy_struct_out(arg, &v, sizeof(v));
+}
+
+static long winmm_ioctl_system_info(void __user *arg)
+{
+	struct winmm_system_info si;
+	unsigned int cpu;
+	int ret;
+
+	ret = winmm_copy_struct_in(&si, sizeof(si), WINMM_SYSTEM_INFO_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (si.__pad0)
+		return -EINVAL;
+	si.status = WINMM_STATUS_SUCCESS;
+	si.page_size = WINMM_PAGE_SIZE;
+	si.allocation_granularity = WINMM_ALLOCATION_GRANULARITY;
+	si.min_address = WINMM_MIN_ADDRESS;
+	si.max_address = round_down(WINMM_USER_ADDRESS_END, WINMM_ALLOCATION_GRANULARITY) - 1;
+	si.active_processor_mask = 0;
+	for_each_online_cpu(cpu) {
+		if (cpu < 64)
+			si.active_processor_mask |= 1ULL << cpu;
+	}
+	si.processor_count = num_online_cpus();
+	return winmm_copy_struct_out(arg, &si, sizeof(si));
+}
+
+/**
+ * winmm_ioctl() - Dispatch one ioctl of a winmm file.
+ * @proc: the file's context.
+ * @cmd: the command; matched on type, number and direction, not size.
+ * @arg: the user's struct.
+ *
+ * Return: 0 (the outcome is in the struct's status), -ENOTTY for an unknown
+ * command, -EACCES from any mm but the context's, or the copy's error.
+ */
+long winmm_ioctl(struct winmm_process *proc, unsigned int cmd,
+		 void __user *arg)
+{
+	if (_IOC_TYPE(cmd) != WINMM_IOC_MAGIC ||
+	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
+		return -ENOTTY;
+	/* A descriptor inherited over fork or exec must not reach this context. */
+	if (current->mm != proc->mm)
+		return -EACCES;
+
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(WINMM_IOC_VERSION):
+		return winmm_ioctl_version(arg);
+	case _IOC_NR(WINMM_IOC_SYSTEM_INFO):
+		return winmm_ioctl_system_info(arg);
+	default:
+		return -ENOTTY;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_ioctl);

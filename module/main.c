@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * winmm: the Windows memory manager for Linux processes, as the misc device
+ * /dev/winmm. Each process that opens it gets an address-space context;
+ * ioctls are its NT calls. See docs/DESIGN.md.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/winmm.h>
+
+#include "winmm.h"
+
+static ushort mode = 0666;
+module_param(mode, ushort, 0444);
+MODULE_PARM_DESC(mode, "permissions of /dev/winmm (default 0666)");
+
+static struct dentry *winmm_debugfs;
+
+static int winmm_open(struct inode *inode, struct file *file)
+{
+	struct winmm_process *proc;
+
+	/* Kernel threads have no address space to manage. */
+	if (!current->mm)
+		return -EINVAL;
+	proc = winmm_process_get(current->mm);
+	if (IS_ERR(proc))
+		return PTR_ERR(proc);
+	file->private_data = proc;
+	return stream_open(inode, file);
+}
+
+static int winmm_release(struct inode *inode, struct file *file)
+{
+	winmm_process_put(file->private_data);
+	return 0;
+}
+
+static long winmm_unlocked_ioctl(struct file *file, unsigned int cmd,
+				 unsigned long arg)
+{
+	return winmm_ioctl(file->private_data, cmd, (void __user *)arg);
+}
+
+static const struct file_operations winmm_fops = {
+	.owner		= THIS_MODULE,
+	.open		= winmm_open,
+	.release	= winmm_release,
+	.unlocked_ioctl	= winmm_unlocked_ioctl,
+};
+
+static struct miscdevice winmm_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "winmm",
+	.fops	= &winmm_fops,
+};
+
+static int winmm_processes_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%u\n", winmm_process_count());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(winmm_processes);
+
+static int __init winmm_init(void)
+{
+	int ret;
+
+	if (mode & ~0777) {
+		pr_err("mode %#o is not a permission mask\n", mode);
+		return -EINVAL;
+	}
+	winmm_misc.mode = mode;
+	ret = misc_register(&winmm_misc);
+	if (ret)
+		return ret;
+	/* Debugfs is for tests and diagnosis: its failure is not the module's. */
+	winmm_debugfs = debugfs_create_dir("winmm", NULL);
+	debugfs_create_file("processes", 0444, winmm_debugfs, NULL,
+			    &winmm_processes_fops);
+	pr_info("ABI %u ready at %s\n", WINMM_ABI_VERSION, WINMM_DEVICE_PATH);
+	return 0;
+}
+
+static void __exit winmm_exit(void)
+{
+	debugfs_remove_recursive(winmm_debugfs);
+	misc_deregister(&winmm_misc);
+}
+
+module_init(winmm_init);
+module_exit(winmm_exit);
+
+MODULE_DESCRIPTION("Windows memory manager semantics for Linux processes");
+MODULE_AUTHOR("winmm developers");
+MODULE_LICENSE("GPL");

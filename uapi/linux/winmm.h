@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * winmm: the Windows memory manager as a Linux device, /dev/winmm.
+ *
+ * Conventions of this ABI:
+ * - Every ioctl argument is a struct that begins with its own size (__u32 size)
+ *   followed by an NTSTATUS (__u32 status). The caller sets size to the size of
+ *   the struct it was built with; the kernel reads it with copy_struct_from_user,
+ *   so old binaries keep working when a struct grows at its end, and new binaries
+ *   get -EINVAL from an old kernel only if they set a field the kernel lacks.
+ * - Fields are __u32/__u64 only, with explicit padding; padding and reserved
+ *   fields must be zero.
+ * - The ioctl return value is 0 when the call reached the memory manager, and
+ *   the Windows-visible outcome is in status (WINMM_STATUS_*, NT's values).
+ *   A negative errno means the transport failed: -ENOTTY unknown command,
+ *   -EINVAL malformed struct, -EFAULT bad pointer, -EACCES the descriptor
+ *   belongs to another address space (inherited across fork or exec).
+ * - Commands are matched on type, number and direction; the size bits of the
+ *   command are not checked, since the struct carries its own size.
+ */
+#ifndef _UAPI_LINUX_WINMM_H
+#define _UAPI_LINUX_WINMM_H
+
+#include <linux/const.h>
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define WINMM_DEVICE_PATH	"/dev/winmm"
+
+/* Incremented on incompatible changes only; growth is signalled by features. */
+#define WINMM_ABI_VERSION	1
+
+/* Feature bits reported by WINMM_IOC_VERSION. */
+#define WINMM_FEATURE_SYSTEM_INFO	_BITULL(0)
+
+/* Windows' constants that the kernel side applies. */
+#define WINMM_PAGE_SIZE			4096U
+#define WINMM_ALLOCATION_GRANULARITY	65536U
+
+/* NTSTATUS values returned in the status field (NT's own numbers). */
+#define WINMM_STATUS_SUCCESS			0x00000000U
+#define WINMM_STATUS_GUARD_PAGE_VIOLATION	0x80000001U
+#define WINMM_STATUS_NOT_IMPLEMENTED		0xC0000002U
+#define WINMM_STATUS_INFO_LENGTH_MISMATCH	0xC0000004U
+#define WINMM_STATUS_ACCESS_VIOLATION		0xC0000005U
+#define WINMM_STATUS_INVALID_HANDLE		0xC0000008U
+#define WINMM_STATUS_INVALID_PARAMETER		0xC000000DU
+#define WINMM_STATUS_NO_MEMORY			0xC0000017U
+#define WINMM_STATUS_CONFLICTING_ADDRESSES	0xC0000018U
+#define WINMM_STATUS_UNABLE_TO_FREE_VM		0xC000001AU
+#define WINMM_STATUS_ALREADY_COMMITTED		0xC0000021U
+#define WINMM_STATUS_ACCESS_DENIED		0xC0000022U
+#define WINMM_STATUS_BUFFER_TOO_SMALL		0xC0000023U
+#define WINMM_STATUS_NOT_LOCKED			0xC000002AU
+#define WINMM_STATUS_NOT_COMMITTED		0xC000002DU
+#define WINMM_STATUS_OBJECT_NAME_NOT_FOUND	0xC0000034U
+#define WINMM_STATUS_OBJECT_NAME_COLLISION	0xC0000035U
+#define WINMM_STATUS_INVALID_PAGE_PROTECTION	0xC0000045U
+#define WINMM_STATUS_PRIVILEGE_NOT_HELD		0xC0000061U
+#define WINMM_STATUS_INSUFFICIENT_RESOURCES	0xC000009AU
+#define WINMM_STATUS_FREE_VM_NOT_AT_BASE	0xC000009FU
+#define WINMM_STATUS_MEMORY_NOT_ALLOCATED	0xC00000A0U
+#define WINMM_STATUS_WORKING_SET_QUOTA		0xC00000A1U
+#define WINMM_STATUS_COMMITMENT_LIMIT		0xC000012DU
+#define WINMM_STATUS_INVALID_ADDRESS		0xC0000141U
+#define WINMM_STATUS_MAPPED_ALIGNMENT		0xC0000220U
+
+/**
+ * struct winmm_version - WINMM_IOC_VERSION: the handshake.
+ * @size:	in: sizeof(struct winmm_version) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @abi_version: out: WINMM_ABI_VERSION of the kernel module.
+ * @__pad0:	must be zero.
+ * @features:	out: WINMM_FEATURE_* bits the module implements.
+ */
+struct winmm_version {
+	__u32 size;
+	__u32 status;
+	__u32 abi_version;
+	__u32 __pad0;
+	__u64 features;
+};
+
+#define WINMM_VERSION_SIZE_VER0		24
+
+/**
+ * struct winmm_system_info - WINMM_IOC_SYSTEM_INFO: what GetSystemInfo reports.
+ * @size:		in: sizeof(struct winmm_system_info) as the caller knows it.
+ * @status:		out: NTSTATUS.
+ * @page_size:		out: WINMM_PAGE_SIZE.
+ * @allocation_granularity: out: WINMM_ALLOCATION_GRANULARITY.
+ * @min_address:	out: lowest address the module hands out.
+ * @max_address:	out: highest address (inclusive) the module hands out.
+ * @active_processor_mask: out: online CPUs 0..63, one bit each.
+ * @processor_count:	out: online CPUs.
+ * @__pad0:		must be zero.
+ */
+struct winmm_system_info {
+	__u32 size;
+	__u32 status;
+	__u32 page_size;
+	__u32 allocation_granularity;
+	__u64 min_address;
+	__u64 max_address;
+	__u64 active_processor_mask;
+	__u32 processor_count;
+	__u32 __pad0;
+};
+
+#define WINMM_SYSTEM_INFO_SIZE_VER0	48
+
+#define WINMM_IOC_MAGIC		0xD7	/* free in ioctl-number.rst */
+
+#define WINMM_IOC_VERSION	_IOWR(WINMM_IOC_MAGIC, 0x00, struct winmm_version)
+#define WINMM_IOC_SYSTEM_INFO	_IOWR(WINMM_IOC_MAGIC, 0x01, struct winmm_system_info)
+
+#endif /* _UAPI_LINUX_WINMM_H */

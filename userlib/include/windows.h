@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libwinmm's <windows.h>: the Win32 memory-manager API on Linux.
+ *
+ * Types have Windows' sizes on LP64 Linux: DWORD, LONG, ULONG and BOOL are
+ * 32-bit; SIZE_T, ULONG_PTR and pointers 64-bit. Constants have Windows'
+ * values. Only functions that libwinmm implements are declared here; the
+ * README's API table lists what is done and what is not yet.
+ */
+#ifndef WINMM_WINDOWS_H
+#define WINMM_WINDOWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef WINAPI
+#define WINAPI
+#endif
+#define WINBASEAPI
+#define NTAPI
+#define CALLBACK
+#define VOID void
+#define CONST const
+
+typedef int BOOL;
+typedef uint8_t BYTE;
+typedef uint8_t BOOLEAN;
+typedef uint16_t WORD;
+typedef uint32_t DWORD;
+typedef int32_t LONG;
+typedef uint32_t ULONG;
+typedef int32_t INT;
+typedef uint32_t UINT;
+typedef int64_t LONGLONG;
+typedef uint64_t ULONGLONG;
+typedef uint64_t DWORD64;
+typedef uint64_t ULONG64;
+typedef int64_t LONG_PTR;
+typedef uint64_t ULONG_PTR;
+typedef uint64_t DWORD_PTR;
+typedef uint64_t SIZE_T;
+typedef int64_t SSIZE_T;
+typedef char CHAR;
+typedef uint16_t WCHAR;
+typedef void *PVOID;
+typedef void *LPVOID;
+typedef const void *LPCVOID;
+typedef void *HANDLE;
+typedef HANDLE *PHANDLE;
+typedef LONG NTSTATUS;
+typedef BOOL *PBOOL, *LPBOOL;
+typedef DWORD *PDWORD, *LPDWORD;
+typedef ULONG *PULONG;
+typedef SIZE_T *PSIZE_T;
+typedef ULONG_PTR *PULONG_PTR;
+typedef DWORD_PTR *PDWORD_PTR;
+typedef CHAR *LPSTR;
+typedef const CHAR *LPCSTR;
+typedef WCHAR *LPWSTR;
+typedef const WCHAR *LPCWSTR;
+
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+#define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
+
+/* Allocation types (VirtualAlloc, VirtualFree). */
+#define MEM_COMMIT			0x00001000
+#define MEM_RESERVE			0x00002000
+#define MEM_DECOMMIT			0x00004000
+#define MEM_REPLACE_PLACEHOLDER		0x00004000
+#define MEM_RELEASE			0x00008000
+#define MEM_FREE			0x00010000
+#define MEM_PRIVATE			0x00020000
+#define MEM_MAPPED			0x00040000
+#define MEM_RESERVE_PLACEHOLDER		0x00040000
+#define MEM_RESET			0x00080000
+#define MEM_TOP_DOWN			0x00100000
+#define MEM_WRITE_WATCH			0x00200000
+#define MEM_PHYSICAL			0x00400000
+#define MEM_RESET_UNDO			0x01000000
+#define MEM_IMAGE			0x01000000
+#define MEM_LARGE_PAGES			0x20000000
+#define MEM_COALESCE_PLACEHOLDERS	0x00000001
+#define MEM_PRESERVE_PLACEHOLDER	0x00000002
+
+/* Page protections. */
+#define PAGE_NOACCESS			0x01
+#define PAGE_READONLY			0x02
+#define PAGE_READWRITE			0x04
+#define PAGE_WRITECOPY			0x08
+#define PAGE_EXECUTE			0x10
+#define PAGE_EXECUTE_READ		0x20
+#define PAGE_EXECUTE_READWRITE		0x40
+#define PAGE_EXECUTE_WRITECOPY		0x80
+#define PAGE_GUARD			0x100
+#define PAGE_NOCACHE			0x200
+#define PAGE_WRITECOMBINE		0x400
+
+/* Section attributes (CreateFileMapping). */
+#define SEC_FILE			0x00800000
+#define SEC_IMAGE			0x01000000
+#define SEC_RESERVE			0x04000000
+#define SEC_COMMIT			0x08000000
+#define SEC_NOCACHE			0x10000000
+#define SEC_WRITECOMBINE		0x40000000
+#define SEC_LARGE_PAGES			0x80000000
+
+/* View access (MapViewOfFile). */
+#define FILE_MAP_COPY			0x00000001
+#define FILE_MAP_WRITE			0x00000002
+#define FILE_MAP_READ			0x00000004
+#define FILE_MAP_EXECUTE		0x00000020
+#define FILE_MAP_ALL_ACCESS		0x000F001F
+#define FILE_MAP_LARGE_PAGES		0x20000000
+
+/* Working-set quota flags (SetProcessWorkingSetSizeEx). */
+#define QUOTA_LIMITS_HARDWS_MIN_ENABLE	0x00000001
+#define QUOTA_LIMITS_HARDWS_MIN_DISABLE	0x00000002
+#define QUOTA_LIMITS_HARDWS_MAX_ENABLE	0x00000004
+#define QUOTA_LIMITS_HARDWS_MAX_DISABLE	0x00000008
+
+/* Exception codes (winnt.h). */
+#define STATUS_GUARD_PAGE_VIOLATION	((DWORD)0x80000001L)
+#define STATUS_ACCESS_VIOLATION		((DWORD)0xC0000005L)
+#define STATUS_COMMITMENT_LIMIT		((DWORD)0xC000012DL)
+
+/* Win32 error codes (winerror.h) that the memory manager returns. */
+#define ERROR_SUCCESS			0L
+#define NO_ERROR			0L
+#define ERROR_INVALID_FUNCTION		1L
+#define ERROR_FILE_NOT_FOUND		2L
+#define ERROR_ACCESS_DENIED		5L
+#define ERROR_INVALID_HANDLE		6L
+#define ERROR_NOT_ENOUGH_MEMORY		8L
+#define ERROR_OUTOFMEMORY		14L
+#define ERROR_BAD_LENGTH		24L
+#define ERROR_NOT_SUPPORTED		50L
+#define ERROR_INVALID_PARAMETER		87L
+#define ERROR_CALL_NOT_IMPLEMENTED	120L
+#define ERROR_INSUFFICIENT_BUFFER	122L
+#define ERROR_NOT_LOCKED		158L
+#define ERROR_ALREADY_EXISTS		183L
+#define ERROR_MR_MID_NOT_FOUND		317L
+#define ERROR_INVALID_ADDRESS		487L
+#define ERROR_NOACCESS			998L
+#define ERROR_MAPPED_ALIGNMENT		1132L
+#define ERROR_PRIVILEGE_NOT_HELD	1314L
+#define ERROR_NO_SYSTEM_RESOURCES	1450L
+#define ERROR_WORKING_SET_QUOTA		1453L
+#define ERROR_COMMITMENT_LIMIT		1455L
+#define ERROR_DEVICE_NOT_AVAILABLE	4319L
+
+/* Processor architecture and type (GetSystemInfo). */
+#define PROCESSOR_ARCHITECTURE_INTEL	0
+#define PROCESSOR_ARCHITECTURE_ARM	5
+#define PROCESSOR_ARCHITECTURE_AMD64	9
+#define PROCESSOR_ARCHITECTURE_ARM64	12
+#define PROCESSOR_ARCHITECTURE_UNKNOWN	0xFFFF
+#define PROCESSOR_AMD_X8664		8664
+#define PROCESSOR_ARM			0
+
+typedef struct _SYSTEM_INFO {
+	union {
+		DWORD dwOemId;
+		struct {
+			WORD wProcessorArchitecture;
+			WORD wReserved;
+		};
+	};
+	DWORD dwPageSize;
+	LPVOID lpMinimumApplicationAddress;
+	LPVOID lpMaximumApplicationAddress;
+	DWORD_PTR dwActiveProcessorMask;
+	DWORD dwNumberOfProcessors;
+	DWORD dwProcessorType;
+	DWORD dwAllocationGranularity;
+	WORD wProcessorLevel;
+	WORD wProcessorRevision;
+} SYSTEM_INFO, *LPSYSTEM_INFO;
+
+/* errhandlingapi.h */
+DWORD WINAPI GetLastError(void);
+void WINAPI SetLastError(DWORD dwErrCode);
+
+/* sysinfoapi.h */
+void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
+
+/* winternl.h: the one NTSTATUS to Win32 error table. */
+ULONG NTAPI RtlNtStatusToDosError(NTSTATUS Status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WINMM_WINDOWS_H */

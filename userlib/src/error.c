@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The thread's last error, and the one table from NTSTATUS to Win32 errors
+ * (RtlNtStatusToDosError's mapping for the statuses the memory manager
+ * returns, as Windows maps them).
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+static __thread DWORD last_error;
+
+WINMM_EXPORT DWORD WINAPI GetLastError(void)
+{
+	return last_error;
+}
+
+WINMM_EXPORT void WINAPI SetLastError(DWORD dwErrCode)
+{
+	last_error = dwErrCode;
+}
+
+struct status_map {
+	ULONG status;
+	ULONG error;
+};
+
+/* Sorted by status, for bsearch. */
+static const struct status_map status_map[] = {
+	{ WINMM_STATUS_GUARD_PAGE_VIOLATION, WINMM_STATUS_GUARD_PAGE_VIOLATION },
+	{ WINMM_STATUS_NOT_IMPLEMENTED, ERROR_INVALID_FUNCTION },
+	{ WINMM_STATUS_INFO_LENGTH_MISMATCH, ERROR_BAD_LENGTH },
+	{ WINMM_STATUS_ACCESS_VIOLATION, ERROR_NOACCESS },
+	{ WINMM_STATUS_INVALID_HANDLE, ERROR_INVALID_HANDLE },
+	{ WINMM_STATUS_INVALID_PARAMETER, ERROR_INVALID_PARAMETER },
+	{ WINMM_STATUS_NO_MEMORY, ERROR_NOT_ENOUGH_MEMORY },
+	{ WINMM_STATUS_CONFLICTING_ADDRESSES, ERROR_INVALID_ADDRESS },
+	{ WINMM_STATUS_UNABLE_TO_FREE_VM, ERROR_INVALID_PARAMETER },
+	{ WINMM_STATUS_ALREADY_COMMITTED, ERROR_ACCESS_DENIED },
+	{ WINMM_STATUS_ACCESS_DENIED, ERROR_ACCESS_DENIED },
+	{ WINMM_STATUS_BUFFER_TOO_SMALL, ERROR_INSUFFICIENT_BUFFER },
+	{ WINMM_STATUS_NOT_LOCKED, ERROR_NOT_LOCKED },
+	{ WINMM_STATUS_NOT_COMMITTED, ERROR_INVALID_ADDRESS },
+	{ WINMM_STATUS_OBJECT_NAME_NOT_FOUND, ERROR_FILE_NOT_FOUND },
+	{ WINMM_STATUS_OBJECT_NAME_COLLISION, ERROR_ALREADY_EXISTS },
+	{ WINMM_STATUS_INVALID_PAGE_PROTECTION, ERROR_INVALID_PARAMETER },
+	{ WINMM_STATUS_PRIVILEGE_NOT_HELD, ERROR_PRIVILEGE_NOT_HELD },
+	{ WINMM_STATUS_INSUFFICIENT_RESOURCES, ERROR_NO_SYSTEM_RESOURCES },
+	{ WINMM_STATUS_FREE_VM_NOT_AT_BASE, ERROR_INVALID_ADDRESS },
+	{ WINMM_STATUS_MEMORY_NOT_ALLOCATED, ERROR_INVALID_ADDRESS },
+	{ WINMM_STATUS_WORKING_SET_QUOTA, ERROR_WORKING_SET_QUOTA },
+	{ WINMM_STATUS_COMMITMENT_LIMIT, ERROR_COMMITMENT_LIMIT },
+	{ WINMM_STATUS_INVALID_ADDRESS, ERROR_INVALID_ADDRESS },
+	{ WINMM_STATUS_MAPPED_ALIGNMENT, ERROR_MAPPED_ALIGNMENT },
+};
+
+static int status_cmp(const void *key, const void *entry)
+{
+	ULONG a = *(const ULONG *)key, b = ((const struct status_map *)entry)->status;
+
+	return a < b ? -1 : a > b;
+}
+
+WINMM_EXPORT ULONG NTAPI RtlNtStatusToDosError(NTSTATUS Status)
+{
+	ULONG s = (ULONG)Status;
+	const struct status_map *m;
+
+	/* Success and customer-defined codes pass through, as on Windows. */
+	if (!s || (s & 0x20000000))
+		return s;
+	/* 0xD... is the same as 0xC... */
+	if ((s & 0xf0000000) == 0xd0000000)
+		s &= ~0x10000000;
+	m = bsearch(&s, status_map, sizeof(status_map) / sizeof(status_map[0]),
+		    sizeof(status_map[0]), status_cmp);
+	return m ? m->error : ERROR_MR_MID_NOT_FOUND;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libwinmm's private interfaces. */
+#ifndef LIBWINMM_INTERNAL_H
+#define LIBWINMM_INTERNAL_H
+
+#include <windows.h>
+#include <linux/winmm.h>
+
+#define WINMM_EXPORT __attribute__((visibility("default")))
+
+/*
+ * Issue one ioctl on this process's /dev/winmm, opening it on first use.
+ * Return 0 when the call reached the module (the outcome is the struct's
+ * status), or -1 with the Win32 last error set.
+ */
+int winmm_ioctl(unsigned long cmd, void *arg);
+
+#endif /* LIBWINMM_INTERNAL_H */
