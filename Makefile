@@ -2,7 +2,7 @@
 # winmm: the Windows memory manager for Linux. See README.md.
 #
 #   make              libwinmm (.so, .a, winmm.pc) and winmm.ko for the running kernel
-#   make demo         boot the test VM and run examples/sysinfo
+#   make demo         boot the stock 6.12 kernel in a VM and run examples/sysinfo
 #   make check        every test: host, debug-kernel VM (KUnit + userspace), stock 6.1 and 6.12
 #   make module KDIR=/lib/modules/$(uname -r)/build
 #   make install PREFIX=/usr/local
@@ -87,7 +87,7 @@ check:
 	scripts/check
 
 demo: build/examples/sysinfo
-	scripts/vm-run build/examples/sysinfo
+	scripts/vm-run --kernel 6.12 build/examples/sysinfo
 
 install: userlib
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/winmm/linux

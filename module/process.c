@@ -60,8 +60,8 @@ out_unlock:
 }
 EXPORT_SYMBOL_IF_KUNIT(winmm_process_get);
 
+/* Called by kref_put_mutex() with winmm_processes_lock held; drops it. */
 static void winmm_process_release(struct kref *ref)
-	__releases(&winmm_processes_lock)
 {
 	struct winmm_process *proc = container_of(ref, struct winmm_process, ref);
 
