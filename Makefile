@@ -61,7 +61,7 @@ module:
 # Userspace tests: static, so they run in the busybox VM on any kernel.
 user-tests: $(USER_TESTS) build/examples/sysinfo
 
-build/tests/user/%: tests/user/%.c $(LIB_A) tests/tap.h tests/abi/layout.h
+build/tests/user/%: tests/user/%.c $(LIB_A) tests/tap.h tests/abi/layout.h tests/user/winmm_debugfs.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 

@@ -18,21 +18,7 @@
 #include <linux/winmm.h>
 
 #include "tap.h"
-
-#define PROCESSES "/sys/kernel/debug/winmm/processes"
-
-static int contexts(void)
-{
-	FILE *f = fopen(PROCESSES, "r");
-	int n = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
+#include "winmm_debugfs.h"
 
 /* The errno of one ioctl, or 0 if it succeeded. */
 static int ioctl_errno(int fd, unsigned long cmd, void *arg)
@@ -123,7 +109,7 @@ static void *thread_open(void *arg)
 
 static void test_contexts(int fd)
 {
-	int base = contexts(), fd2, tfd = -1, status, up[2], down[2];
+	int base = winmm_debugfs("processes"), fd2, tfd = -1, status, up[2], down[2];
 	struct winmm_version v = { .size = sizeof(v) };
 	pthread_t t;
 	pid_t pid;
@@ -131,13 +117,13 @@ static void test_contexts(int fd)
 
 	tap_ok(base >= 1, "debugfs counts live contexts (%d)", base);
 	fd2 = open(WINMM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	tap_eq(contexts(), base, "second open in the same process shares the context");
+	tap_eq(winmm_debugfs("processes"), base, "second open in the same process shares the context");
 	pthread_create(&t, NULL, thread_open, &tfd);
 	pthread_join(t, NULL);
-	tap_ok(tfd >= 0 && contexts() == base, "a thread's open shares the context");
+	tap_ok(tfd >= 0 && winmm_debugfs("processes") == base, "a thread's open shares the context");
 	close(tfd);
 	close(fd2);
-	tap_eq(contexts(), base, "closing extra descriptors keeps the context");
+	tap_eq(winmm_debugfs("processes"), base, "closing extra descriptors keeps the context");
 
 	/* up: child to parent, down: parent to child. */
 	if (pipe(up) || pipe(down))
@@ -154,7 +140,7 @@ static void test_contexts(int fd)
 	}
 	if (read(up[0], &c, 1) != 1)
 		exit(2);
-	tap_eq(contexts(), base + 1, "a forked child that opens gets its own context");
+	tap_eq(winmm_debugfs("processes"), base + 1, "a forked child that opens gets its own context");
 	if (write(down[1], "x", 1) != 1)
 		exit(2);
 	waitpid(pid, &status, 0);
@@ -162,7 +148,7 @@ static void test_contexts(int fd)
 	       "child using the inherited descriptor gets EACCES");
 	tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	       "child's own descriptor works (status %d)", WEXITSTATUS(status));
-	tap_eq(contexts(), base, "the child's context dies with it");
+	tap_eq(winmm_debugfs("processes"), base, "the child's context dies with it");
 
 	/* A child killed with SIGKILL while holding the device. */
 	pid = fork();
@@ -175,10 +161,10 @@ static void test_contexts(int fd)
 	}
 	if (read(up[0], &c, 1) != 1)
 		exit(2);
-	tap_eq(contexts(), base + 1, "a second child has a context");
+	tap_eq(winmm_debugfs("processes"), base + 1, "a second child has a context");
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	tap_eq(contexts(), base, "SIGKILL frees the child's context");
+	tap_eq(winmm_debugfs("processes"), base, "SIGKILL frees the child's context");
 	close(up[0]);
 	close(up[1]);
 	close(down[0]);

@@ -13,19 +13,7 @@
 #include <libwinmm.h>
 
 #include "tap.h"
-
-static int contexts(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/winmm/processes", "r");
-	int n = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
+#include "winmm_debugfs.h"
 
 static pthread_barrier_t start;
 static DWORD thread_abi[8];
@@ -42,7 +30,7 @@ static void *first_use(void *arg)
 
 static void test_lazy_open(void)
 {
-	int base = contexts(), i, ok = 1;
+	int base = winmm_debugfs("processes"), i, ok = 1;
 	pthread_t t[8];
 
 	pthread_barrier_init(&start, NULL, 8);
@@ -53,7 +41,7 @@ static void test_lazy_open(void)
 		ok &= thread_abi[i] == 1;
 	}
 	tap_ok(ok, "8 threads racing to first use all get the handshake");
-	tap_eq(contexts(), base + 1, "and the process opened one context");
+	tap_eq(winmm_debugfs("processes"), base + 1, "and the process opened one context");
 }
 
 static void test_system_info(void)
