@@ -80,8 +80,9 @@ build/tests/host/range_tree_test: tests/host/range_tree_test.c module/core/range
 	$(CC) $(HOST_TEST_CFLAGS) tests/host/range_tree_test.c module/core/range_tree.c \
 		-lurcu -o $@
 
-host-test: build/tests/host/range_tree_test
+host-test: build/tests/host/range_tree_test userlib
 	build/tests/host/range_tree_test
+	tests/host/shared_lib_test.sh
 
 check:
 	scripts/check
@@ -94,7 +95,8 @@ install: userlib
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libwinmm.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libwinmm.so
-	install -m 644 $(LIB_PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' userlib/winmm.pc.in \
+		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/winmm.pc
 	install -m 644 userlib/include/*.h $(DESTDIR)$(PREFIX)/include/winmm/
 	install -m 644 uapi/linux/winmm.h $(DESTDIR)$(PREFIX)/include/winmm/linux/
 
