@@ -80,8 +80,14 @@ build/tests/host/range_tree_test: tests/host/range_tree_test.c module/core/range
 	$(CC) $(HOST_TEST_CFLAGS) tests/host/range_tree_test.c module/core/range_tree.c \
 		-lurcu -o $@
 
-host-test: build/tests/host/range_tree_test userlib
+build/tests/host/nt_rules_test: tests/host/nt_rules_test.c module/core/nt_rules.c \
+		module/core/nt_rules.h module/core/core_compat.h tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(HOST_TEST_CFLAGS) tests/host/nt_rules_test.c module/core/nt_rules.c -o $@
+
+host-test: build/tests/host/range_tree_test build/tests/host/nt_rules_test userlib
 	build/tests/host/range_tree_test
+	build/tests/host/nt_rules_test
 	tests/host/shared_lib_test.sh
 
 check:

@@ -21,4 +21,17 @@
 #define WINMM_USER_ADDRESS_END	TASK_SIZE
 #endif
 
+/* vm_flags became read-only behind vm_flags_set() in 6.3. */
+#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
+static inline void winmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+#else
+static inline void winmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vm_flags_set(vma, flags);
+}
+#endif
+
 #endif /* WINMM_COMPAT_H */

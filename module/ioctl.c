@@ -11,17 +11,9 @@
 #include <linux/uaccess.h>
 #include <linux/winmm.h>
 
-#include "compat.h"
 #include "winmm.h"
 
-#define WINMM_FEATURES	WINMM_FEATURE_SYSTEM_INFO
-
-/*
- * Windows hands out neither the first 64 KiB nor the partial 64 KiB unit at
- * the top; on x86-64 the top is 0x7ffffffff000, so the last byte is
- * 0x7ffffffeffff, as on Windows x64.
- */
-#define WINMM_MIN_ADDRESS	0x10000UL
+#define WINMM_FEATURES	(WINMM_FEATURE_SYSTEM_INFO | WINMM_FEATURE_VIRTUAL_MEMORY)
 
 /**
  * winmm_copy_struct_in() - Read a size-prefixed ioctl struct.
@@ -52,8 +44,15 @@ int winmm_copy_struct_in(void *dst, size_t ksize, size_t min_size,
 }
 EXPORT_SYMBOL_IF_KUNIT(winmm_copy_struct_in);
 
-/* Write back as much of @src as the caller's struct (size in its first field) holds. */
-static int winmm_copy_struct_out(void __user *dst, const void *src, size_t ksize)
+/**
+ * winmm_copy_struct_out() - Write back an ioctl struct read by winmm_copy_struct_in().
+ * @dst: the user's struct.
+ * @src: the kernel's copy, whose first field still holds the caller's size.
+ * @ksize: the size of the struct this kernel knows.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int winmm_copy_struct_out(void __user *dst, const void *src, size_t ksize)
 {
 	size_t usize = *(const u32 *)src;
 
@@ -90,8 +89,8 @@ static long winmm_ioctl_system_info(void __user *arg)
 	si.status = WINMM_STATUS_SUCCESS;
 	si.page_size = WINMM_PAGE_SIZE;
 	si.allocation_granularity = WINMM_ALLOCATION_GRANULARITY;
-	si.min_address = WINMM_MIN_ADDRESS;
-	si.max_address = round_down(WINMM_USER_ADDRESS_END, WINMM_ALLOCATION_GRANULARITY) - 1;
+	si.min_address = winmm_user_min();
+	si.max_address = winmm_user_max();
 	si.active_processor_mask = 0;
 	for_each_online_cpu(cpu) {
 		if (cpu < 64)
@@ -103,6 +102,7 @@ static long winmm_ioctl_system_info(void __user *arg)
 
 /**
  * winmm_ioctl() - Dispatch one ioctl of a winmm file.
+ * @file: the file, which new allocations map.
  * @proc: the file's context.
  * @cmd: the command; matched on type, number and direction, not size.
  * @arg: the user's struct.
@@ -110,8 +110,8 @@ static long winmm_ioctl_system_info(void __user *arg)
  * Return: 0 (the outcome is in the struct's status), -ENOTTY for an unknown
  * command, -EACCES from any mm but the context's, or the copy's error.
  */
-long winmm_ioctl(struct winmm_process *proc, unsigned int cmd,
-		 void __user *arg)
+long winmm_ioctl(struct file *file, struct winmm_process *proc,
+		 unsigned int cmd, void __user *arg)
 {
 	if (_IOC_TYPE(cmd) != WINMM_IOC_MAGIC ||
 	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
@@ -125,6 +125,16 @@ long winmm_ioctl(struct winmm_process *proc, unsigned int cmd,
 		return winmm_ioctl_version(arg);
 	case _IOC_NR(WINMM_IOC_SYSTEM_INFO):
 		return winmm_ioctl_system_info(arg);
+	case _IOC_NR(WINMM_IOC_ALLOCATE):
+		return winmm_ioctl_allocate(file, proc, arg);
+	case _IOC_NR(WINMM_IOC_FREE):
+		return winmm_ioctl_free(proc, arg);
+	case _IOC_NR(WINMM_IOC_PROTECT):
+		return winmm_ioctl_protect(proc, arg);
+	case _IOC_NR(WINMM_IOC_QUERY):
+		return winmm_ioctl_query(proc, arg);
+	case _IOC_NR(WINMM_IOC_MEMORY_STATUS):
+		return winmm_ioctl_memory_status(proc, arg);
 	default:
 		return -ENOTTY;
 	}

@@ -45,7 +45,7 @@ static int winmm_release(struct inode *inode, struct file *file)
 static long winmm_unlocked_ioctl(struct file *file, unsigned int cmd,
 				 unsigned long arg)
 {
-	return winmm_ioctl(file->private_data, cmd, (void __user *)arg);
+	return winmm_ioctl(file, file->private_data, cmd, (void __user *)arg);
 }
 
 static const struct file_operations winmm_fops = {
@@ -53,6 +53,7 @@ static const struct file_operations winmm_fops = {
 	.open		= winmm_open,
 	.release	= winmm_release,
 	.unlocked_ioctl	= winmm_unlocked_ioctl,
+	.mmap		= winmm_vad_mmap,
 };
 
 static struct miscdevice winmm_misc = {
@@ -67,6 +68,20 @@ static int winmm_processes_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(winmm_processes);
+
+static int winmm_frames_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%ld\n", winmm_frames());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(winmm_frames);
+
+static int winmm_commit_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%lu\n", winmm_commit_total());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(winmm_commit);
 
 static int __init winmm_init(void)
 {
@@ -84,6 +99,8 @@ static int __init winmm_init(void)
 	winmm_debugfs = debugfs_create_dir("winmm", NULL);
 	debugfs_create_file("processes", 0444, winmm_debugfs, NULL,
 			    &winmm_processes_fops);
+	debugfs_create_file("frames", 0444, winmm_debugfs, NULL, &winmm_frames_fops);
+	debugfs_create_file("commit", 0444, winmm_debugfs, NULL, &winmm_commit_fops);
 	pr_info("ABI %u ready at %s\n", WINMM_ABI_VERSION, WINMM_DEVICE_PATH);
 	return 0;
 }
@@ -92,6 +109,8 @@ static void __exit winmm_exit(void)
 {
 	debugfs_remove_recursive(winmm_debugfs);
 	misc_deregister(&winmm_misc);
+	/* The range tree frees replaced nodes with call_rcu(): code in this module. */
+	rcu_barrier();
 }
 
 module_init(winmm_init);

@@ -52,6 +52,10 @@ struct winmm_process *winmm_process_get(struct mm_struct *mm)
 	mmgrab(mm);
 	proc->mm = mm;
 	kref_init(&proc->ref);
+	mutex_init(&proc->lock);
+	winmm_range_tree_init(&proc->vads);
+	atomic_long_set(&proc->commit, 0);
+	winmm_placement_init(proc);
 	hash_add(winmm_processes, &proc->hash, (unsigned long)mm);
 	winmm_nr_processes++;
 out_unlock:
@@ -68,6 +72,10 @@ static void winmm_process_release(struct kref *ref)
 	hash_del(&proc->hash);
 	winmm_nr_processes--;
 	mutex_unlock(&winmm_processes_lock);
+	/* Every VMA, and so every VAD, went before the last file reference. */
+	WARN_ON_ONCE(proc->vads.count || atomic_long_read(&proc->commit));
+	winmm_range_tree_destroy(&proc->vads, NULL);
+	mutex_destroy(&proc->lock);
 	mmdrop(proc->mm);
 	kfree(proc);
 }

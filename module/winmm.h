@@ -2,14 +2,30 @@
 /*
  * winmm's internal interfaces, shared by the files of winmm.ko and by its
  * KUnit tests (through EXPORT_SYMBOL_IF_KUNIT).
+ *
+ * Locking, outermost first:
+ *   winmm_process.lock   one NT call that changes the address space at a time
+ *   mmap_lock            the mm's; VMAs, and so the range tree's writers
+ *   winmm_vad.lock       a VAD's page states against its page tables
+ * Faults come in holding mmap_lock (or, on 6.12, the VMA's lock) and take
+ * only winmm_vad.lock for read. VirtualQuery reads the range tree and the
+ * page states under RCU.
  */
 #ifndef WINMM_INTERNAL_H
 #define WINMM_INTERNAL_H
 
 #include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
+#include "core/range_tree.h"
+
+struct file;
 struct mm_struct;
+struct task_struct;
+struct vm_area_struct;
 
 /**
  * struct winmm_process - the winmm context of one address space.
@@ -18,20 +34,107 @@ struct mm_struct;
  * @ref:	one reference per open file of the process (and per caller of
  *		winmm_process_get()); the context dies with the last.
  * @hash:	in winmm_processes, under winmm_processes_lock.
+ * @lock:	serializes the NT calls that change the address space, each a
+ *		check followed by a change. Taken before mmap_lock.
+ * @vads:	the allocations by address. Written only with mmap_lock held
+ *		for write (->mmap and ->close), read under RCU.
+ * @commit:	pages this process has committed (atomic: faults never touch it).
+ * @bottom_up_base: where bottom-up searches start (randomized at creation).
+ * @mmap_vad:	the VAD an allocating call is mapping, for ->mmap to adopt;
+ *		only @mmap_task's mmap may take it. Both written under @lock.
+ * @mmap_task:	the task inside vm_mmap() for @mmap_vad.
  */
 struct winmm_process {
 	struct mm_struct *mm;
 	struct kref ref;
 	struct hlist_node hash;
+	struct mutex lock;		/* see above: one NT call at a time */
+	struct winmm_range_tree vads;
+	atomic_long_t commit;
+	unsigned long bottom_up_base;
+	struct winmm_vad *mmap_vad;
+	struct task_struct *mmap_task;
 };
 
+/* Flags of a VAD. */
+#define WINMM_VAD_WRITE_WATCH	BIT(0)
+
+/**
+ * struct winmm_vad - one allocation (a VirtualAlloc reservation): one VMA.
+ * @proc:	the owning context; it outlives the VAD (the VMA holds the file).
+ * @start:	first byte, 64 KiB aligned; the VMA's start.
+ * @end:	one past the last byte, page aligned; the VMA's end.
+ * @alloc_protect: the protection given at allocation (AllocationProtect).
+ * @flags:	WINMM_VAD_*.
+ * @lock:	faults hold it for read from checking a page's state to mapping
+ *		it; calls that change states hold it for write and zap the
+ *		affected PTEs before dropping it, so no PTE outlives its state.
+ * @pages:	page index -> state (a value entry, see vad.c) for committed
+ *		pages; a missing entry is a reserved page. Changed under @lock
+ *		held for write, except by faults, which hold it for read and
+ *		change an entry only with xa_cmpxchg() (frame, guard bit).
+ * @rcu:	frees the VAD after RCU readers (VirtualQuery) are done.
+ */
+struct winmm_vad {
+	struct winmm_process *proc;
+	unsigned long start;
+	unsigned long end;
+	u32 alloc_protect;
+	u32 flags;
+	struct rw_semaphore lock;
+	struct xarray pages;
+	struct rcu_head rcu;
+};
+
+/* process.c */
 struct winmm_process *winmm_process_get(struct mm_struct *mm);
 void winmm_process_put(struct winmm_process *proc);
 unsigned int winmm_process_count(void);
 
-long winmm_ioctl(struct winmm_process *proc, unsigned int cmd,
-		 void __user *arg);
+/* ioctl.c */
+long winmm_ioctl(struct file *file, struct winmm_process *proc,
+		 unsigned int cmd, void __user *arg);
 int winmm_copy_struct_in(void *dst, size_t ksize, size_t min_size,
 			 const void __user *src);
+int winmm_copy_struct_out(void __user *dst, const void *src, size_t ksize);
+
+/* commit.c */
+u32 winmm_commit_charge(struct winmm_process *proc, unsigned long pages);
+void winmm_commit_uncharge(struct winmm_process *proc, unsigned long pages);
+unsigned long winmm_commit_limit(void);
+unsigned long winmm_commit_total(void);
+
+/* vad.c */
+struct winmm_vad *winmm_vad_create(struct winmm_process *proc,
+				   unsigned long start, unsigned long end,
+				   u32 protect, u32 flags);
+void winmm_vad_destroy(struct winmm_vad *vad);
+int winmm_vad_mmap(struct file *file, struct vm_area_struct *vma);
+struct vm_area_struct *winmm_vad_vma(struct winmm_vad *vad);
+u32 winmm_vad_commit(struct winmm_vad *vad, struct vm_area_struct *vma,
+		     unsigned long first, unsigned long last, u32 protect);
+void winmm_vad_decommit(struct winmm_vad *vad, struct vm_area_struct *vma,
+			unsigned long first, unsigned long last);
+u32 winmm_vad_protect(struct winmm_vad *vad, struct vm_area_struct *vma,
+		      unsigned long first, unsigned long last, u32 protect,
+		      u32 *old_protect);
+void winmm_vad_query(struct winmm_vad *vad, unsigned long idx,
+		     u32 *state, u32 *protect, unsigned long *pages);
+long winmm_frames(void);
+
+/* placement.c */
+void winmm_placement_init(struct winmm_process *proc);
+unsigned long winmm_place(struct winmm_process *proc, unsigned long len,
+			  bool top_down);
+unsigned long winmm_user_min(void);
+unsigned long winmm_user_max(void);
+
+/* virtual.c */
+long winmm_ioctl_allocate(struct file *file, struct winmm_process *proc,
+			  void __user *arg);
+long winmm_ioctl_free(struct winmm_process *proc, void __user *arg);
+long winmm_ioctl_protect(struct winmm_process *proc, void __user *arg);
+long winmm_ioctl_query(struct winmm_process *proc, void __user *arg);
+long winmm_ioctl_memory_status(struct winmm_process *proc, void __user *arg);
 
 #endif /* WINMM_INTERNAL_H */

@@ -19,6 +19,8 @@
 
 /* Core writers run under the owner's mutex: they may sleep. */
 #define core_alloc(size)	kmalloc(size, GFP_KERNEL_ACCOUNT)
+/* For paths that cannot fail (a VMA's close): small sizes only. */
+#define core_alloc_nofail(size)	kmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOFAIL)
 #define core_free(ptr)		kfree(ptr)
 #define core_random_u64()	get_random_u64()
 /*
@@ -45,7 +47,9 @@ typedef __u32 u32;
 #define __rcu
 /* Defined by the host test harness, which can make it fail on purpose. */
 void *core_host_alloc(size_t size);
+void *core_host_alloc_nofail(size_t size);
 #define core_alloc(size)	core_host_alloc(size)
+#define core_alloc_nofail(size)	core_host_alloc_nofail(size)
 #define core_free(ptr)		free(ptr)
 #define core_random_u64()	(((u64)random() << 33) ^ ((u64)random() << 11) ^ (u64)random())
 #define core_deref(p)		rcu_dereference(p)

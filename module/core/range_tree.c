@@ -66,13 +66,15 @@ static void range_update_free_list(struct winmm_range_node *n)
 	}
 }
 
-static int range_update_reserve(struct range_update *u, unsigned int nodes)
+static int range_update_reserve(struct range_update *u, unsigned int nodes,
+				bool nofail)
 {
 	u->spare = NULL;
 	u->fresh = NULL;
 	u->stale = NULL;
 	while (nodes--) {
-		struct winmm_range_node *n = core_alloc(sizeof(*n));
+		struct winmm_range_node *n = nofail ? core_alloc_nofail(sizeof(*n)) :
+						      core_alloc(sizeof(*n));
 
 		if (!n) {
 			range_update_free_list(u->spare);
@@ -239,7 +241,7 @@ int winmm_range_tree_insert(struct winmm_range_tree *tree, u64 start, u64 end,
 	/* Splitting at @start copies its search path; plus the new node. */
 	for (n = root; n; n = n->range.start < start ? n->right : n->left)
 		path++;
-	ret = range_update_reserve(&u, path + 1);
+	ret = range_update_reserve(&u, path + 1, false);
 	if (ret)
 		return ret;
 
@@ -264,9 +266,11 @@ EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_insert);
  * @start: the start of the range, exactly.
  *
  * Readers inside an RCU read-side section may still see the range until they
- * leave it; its owner must outlive them.
+ * leave it; its owner must outlive them. Removal cannot fail for memory: it
+ * runs where failure is not an option (a VMA's close), and its few dozen
+ * small nodes are allocated with __GFP_NOFAIL.
  *
- * Return: 0, -ENOENT if no range starts there, -ENOMEM (tree unchanged).
+ * Return: 0, or -ENOENT if no range starts there.
  */
 int winmm_range_tree_remove(struct winmm_range_tree *tree, u64 start)
 {
@@ -274,7 +278,6 @@ int winmm_range_tree_remove(struct winmm_range_tree *tree, u64 start)
 	struct winmm_range_node *n = root, *s;
 	struct range_update u;
 	unsigned int copies = 0;
-	int ret;
 
 	while (n && n->range.start != start) {
 		copies++;
@@ -287,10 +290,7 @@ int winmm_range_tree_remove(struct winmm_range_tree *tree, u64 start)
 		copies++;
 	for (s = n->right; s; s = s->left)
 		copies++;
-	ret = range_update_reserve(&u, copies);
-	if (ret)
-		return ret;
-
+	range_update_reserve(&u, copies, true);
 	range_update_publish(tree, &u, range_delete(&u, root, start));
 	tree->count--;
 	return 0;

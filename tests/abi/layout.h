@@ -11,7 +11,12 @@
 /* X(struct, size) */
 #define WINMM_ABI_STRUCTS(X)			\
 	X(winmm_version, 24)			\
-	X(winmm_system_info, 48)
+	X(winmm_system_info, 48)		\
+	X(winmm_alloc, 32)			\
+	X(winmm_free, 32)			\
+	X(winmm_protect, 32)			\
+	X(winmm_query, 56)			\
+	X(winmm_memory_status, 48)
 
 /* X(struct, field, offset, size) */
 #define WINMM_ABI_FIELDS(X)					\
@@ -28,7 +33,32 @@
 	X(winmm_system_info, max_address, 24, 8)		\
 	X(winmm_system_info, active_processor_mask, 32, 8)	\
 	X(winmm_system_info, processor_count, 40, 4)		\
-	X(winmm_system_info, __pad0, 44, 4)
+	X(winmm_system_info, __pad0, 44, 4)			\
+	X(winmm_alloc, type, 8, 4)				\
+	X(winmm_alloc, protect, 12, 4)				\
+	X(winmm_alloc, address, 16, 8)				\
+	X(winmm_alloc, length, 24, 8)				\
+	X(winmm_free, type, 8, 4)				\
+	X(winmm_free, __pad0, 12, 4)				\
+	X(winmm_free, address, 16, 8)				\
+	X(winmm_free, length, 24, 8)				\
+	X(winmm_protect, protect, 8, 4)				\
+	X(winmm_protect, old_protect, 12, 4)			\
+	X(winmm_protect, address, 16, 8)			\
+	X(winmm_protect, length, 24, 8)				\
+	X(winmm_query, address, 8, 8)				\
+	X(winmm_query, base_address, 16, 8)			\
+	X(winmm_query, allocation_base, 24, 8)			\
+	X(winmm_query, region_size, 32, 8)			\
+	X(winmm_query, allocation_protect, 40, 4)		\
+	X(winmm_query, state, 44, 4)				\
+	X(winmm_query, protect, 48, 4)				\
+	X(winmm_query, type, 52, 4)				\
+	X(winmm_memory_status, commit_limit, 8, 8)		\
+	X(winmm_memory_status, commit_total, 16, 8)		\
+	X(winmm_memory_status, process_commit, 24, 8)		\
+	X(winmm_memory_status, total_phys, 32, 8)		\
+	X(winmm_memory_status, avail_phys, 40, 8)
 
 #define WINMM_ABI_CHECK_STRUCT(s, sz)					\
 	_Static_assert(sizeof(struct s) == (sz), "sizeof(struct " #s ")");
@@ -44,6 +74,11 @@
 /* The _SIZE_VER0 constants are the first versions' sizes. */
 #define WINMM_ABI_CHECK_VER0()						\
 	_Static_assert(WINMM_VERSION_SIZE_VER0 == 24, "version VER0");	\
-	_Static_assert(WINMM_SYSTEM_INFO_SIZE_VER0 == 48, "system_info VER0");
+	_Static_assert(WINMM_SYSTEM_INFO_SIZE_VER0 == 48, "system_info VER0"); \
+	_Static_assert(WINMM_ALLOC_SIZE_VER0 == 32, "alloc VER0");	\
+	_Static_assert(WINMM_FREE_SIZE_VER0 == 32, "free VER0");	\
+	_Static_assert(WINMM_PROTECT_SIZE_VER0 == 32, "protect VER0");	\
+	_Static_assert(WINMM_QUERY_SIZE_VER0 == 56, "query VER0");	\
+	_Static_assert(WINMM_MEMORY_STATUS_SIZE_VER0 == 48, "memory_status VER0");
 
 #endif /* WINMM_TESTS_ABI_LAYOUT_H */

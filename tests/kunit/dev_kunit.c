@@ -115,31 +115,30 @@ static void ioctl_dispatch_test(struct kunit *test)
 	proc = winmm_process_get(current->mm);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, proc);
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &v, sizeof(v)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_ioctl(proc, WINMM_IOC_VERSION, u), 0L);
+	KUNIT_EXPECT_EQ(test, winmm_ioctl(NULL, proc, WINMM_IOC_VERSION, u), 0L);
 	KUNIT_ASSERT_EQ(test, copy_from_user(&v, u, sizeof(v)), 0UL);
 	KUNIT_EXPECT_EQ(test, v.abi_version, (u32)WINMM_ABI_VERSION);
 	KUNIT_EXPECT_EQ(test, v.status, WINMM_STATUS_SUCCESS);
 	KUNIT_EXPECT_TRUE(test, v.features & WINMM_FEATURE_SYSTEM_INFO);
 
 	KUNIT_EXPECT_EQ_MSG(test,
-			    winmm_ioctl(proc, _IOWR('W', 0, struct winmm_version), u),
+			    winmm_ioctl(NULL, proc, _IOWR('W', 0, struct winmm_version), u),
 			    -ENOTTY, "foreign ioctl type");
-	KUNIT_EXPECT_EQ_MSG(test,
-			    winmm_ioctl(proc, _IOR(WINMM_IOC_MAGIC, 0, struct winmm_version), u),
-			    -ENOTTY, "wrong direction");
+	cmd = _IOR(WINMM_IOC_MAGIC, 0, struct winmm_version);
+	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(NULL, proc, cmd, u), -ENOTTY, "wrong direction");
 	cmd = _IOWR(WINMM_IOC_MAGIC, 0x7f, struct winmm_version);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(proc, cmd, u), -ENOTTY, "unknown number");
-	KUNIT_EXPECT_EQ(test, winmm_ioctl(proc, WINMM_IOC_VERSION, NULL), -EFAULT);
+	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(NULL, proc, cmd, u), -ENOTTY, "unknown number");
+	KUNIT_EXPECT_EQ(test, winmm_ioctl(NULL, proc, WINMM_IOC_VERSION, NULL), -EFAULT);
 	v.__pad0 = 1;
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &v, sizeof(v)), 0UL);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(proc, WINMM_IOC_VERSION, u), -EINVAL,
+	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(NULL, proc, WINMM_IOC_VERSION, u), -EINVAL,
 			    "non-zero padding");
 
 	mm2 = mm_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, mm2);
 	foreign = winmm_process_get(mm2);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, foreign);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(foreign, WINMM_IOC_VERSION, u), -EACCES,
+	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(NULL, foreign, WINMM_IOC_VERSION, u), -EACCES,
 			    "another mm's context must refuse this thread");
 	winmm_process_put(foreign);
 	mmput(mm2);
@@ -155,7 +154,7 @@ static void system_info_test(struct kunit *test)
 	proc = winmm_process_get(current->mm);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, proc);
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &si, sizeof(si)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_ioctl(proc, WINMM_IOC_SYSTEM_INFO, u), 0L);
+	KUNIT_EXPECT_EQ(test, winmm_ioctl(NULL, proc, WINMM_IOC_SYSTEM_INFO, u), 0L);
 	KUNIT_ASSERT_EQ(test, copy_from_user(&si, u, sizeof(si)), 0UL);
 	KUNIT_EXPECT_EQ(test, si.page_size, 4096U);
 	KUNIT_EXPECT_EQ(test, si.allocation_granularity, 65536U);

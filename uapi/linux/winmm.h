@@ -32,6 +32,7 @@
 
 /* Feature bits reported by WINMM_IOC_VERSION. */
 #define WINMM_FEATURE_SYSTEM_INFO	_BITULL(0)
+#define WINMM_FEATURE_VIRTUAL_MEMORY	_BITULL(1)	/* alloc, free, protect, query, status */
 
 /* Windows' constants that the kernel side applies. */
 #define WINMM_PAGE_SIZE			4096U
@@ -109,9 +110,129 @@ struct winmm_system_info {
 
 #define WINMM_SYSTEM_INFO_SIZE_VER0	48
 
+/**
+ * struct winmm_alloc - WINMM_IOC_ALLOCATE: NtAllocateVirtualMemory.
+ * @size:	in: sizeof(struct winmm_alloc) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @type:	in: MEM_COMMIT, MEM_RESERVE, MEM_TOP_DOWN, MEM_WRITE_WATCH, ...
+ * @protect:	in: PAGE_* protection.
+ * @address:	in: requested address, 0 to let the module choose;
+ *		out: the base of the range (reserve: 64 KiB aligned).
+ * @length:	in: bytes; out: bytes covered, whole pages.
+ */
+struct winmm_alloc {
+	__u32 size;
+	__u32 status;
+	__u32 type;
+	__u32 protect;
+	__u64 address;
+	__u64 length;
+};
+
+#define WINMM_ALLOC_SIZE_VER0		32
+
+/**
+ * struct winmm_free - WINMM_IOC_FREE: NtFreeVirtualMemory.
+ * @size:	in: sizeof(struct winmm_free) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @type:	in: MEM_DECOMMIT or MEM_RELEASE.
+ * @__pad0:	must be zero.
+ * @address:	in: an address in the range; out: its rounded start.
+ * @length:	in: bytes (0 with MEM_RELEASE); out: bytes freed.
+ */
+struct winmm_free {
+	__u32 size;
+	__u32 status;
+	__u32 type;
+	__u32 __pad0;
+	__u64 address;
+	__u64 length;
+};
+
+#define WINMM_FREE_SIZE_VER0		32
+
+/**
+ * struct winmm_protect - WINMM_IOC_PROTECT: NtProtectVirtualMemory.
+ * @size:	in: sizeof(struct winmm_protect) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @protect:	in: the new PAGE_* protection.
+ * @old_protect: out: the first page's previous protection.
+ * @address:	in: an address in the range; out: its rounded start.
+ * @length:	in: bytes; out: bytes covered, whole pages.
+ */
+struct winmm_protect {
+	__u32 size;
+	__u32 status;
+	__u32 protect;
+	__u32 old_protect;
+	__u64 address;
+	__u64 length;
+};
+
+#define WINMM_PROTECT_SIZE_VER0		32
+
+/**
+ * struct winmm_query - WINMM_IOC_QUERY: NtQueryVirtualMemory, basic information.
+ * @size:	in: sizeof(struct winmm_query) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @address:	in: the address asked about.
+ * @base_address: out: @address rounded down to a page.
+ * @allocation_base: out: the allocation's base, 0 for free memory.
+ * @region_size: out: bytes from @base_address with the same state and protection.
+ * @allocation_protect: out: the protection the allocation was made with.
+ * @state:	out: MEM_COMMIT, MEM_RESERVE or MEM_FREE.
+ * @protect:	out: the pages' protection (0 unless committed; NOACCESS when free).
+ * @type:	out: MEM_PRIVATE or MEM_MAPPED, 0 when free.
+ *
+ * Memory that Linux mapped, not winmm (the program, libc, stacks), shows as
+ * committed with the protection of its mapping, so a program walking its
+ * address space never mistakes it for free.
+ */
+struct winmm_query {
+	__u32 size;
+	__u32 status;
+	__u64 address;
+	__u64 base_address;
+	__u64 allocation_base;
+	__u64 region_size;
+	__u32 allocation_protect;
+	__u32 state;
+	__u32 protect;
+	__u32 type;
+};
+
+#define WINMM_QUERY_SIZE_VER0		56
+
+/**
+ * struct winmm_memory_status - WINMM_IOC_MEMORY_STATUS: commit and memory totals.
+ * @size:	in: sizeof(struct winmm_memory_status) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @commit_limit: out: bytes that may be committed system-wide.
+ * @commit_total: out: bytes committed system-wide (all winmm processes).
+ * @process_commit: out: bytes this process has committed.
+ * @total_phys:	out: bytes of RAM.
+ * @avail_phys:	out: bytes of RAM available without swapping.
+ */
+struct winmm_memory_status {
+	__u32 size;
+	__u32 status;
+	__u64 commit_limit;
+	__u64 commit_total;
+	__u64 process_commit;
+	__u64 total_phys;
+	__u64 avail_phys;
+};
+
+#define WINMM_MEMORY_STATUS_SIZE_VER0	48
+
 #define WINMM_IOC_MAGIC		0xD7	/* free in ioctl-number.rst */
 
 #define WINMM_IOC_VERSION	_IOWR(WINMM_IOC_MAGIC, 0x00, struct winmm_version)
 #define WINMM_IOC_SYSTEM_INFO	_IOWR(WINMM_IOC_MAGIC, 0x01, struct winmm_system_info)
+#define WINMM_IOC_ALLOCATE	_IOWR(WINMM_IOC_MAGIC, 0x02, struct winmm_alloc)
+#define WINMM_IOC_FREE		_IOWR(WINMM_IOC_MAGIC, 0x03, struct winmm_free)
+#define WINMM_IOC_PROTECT	_IOWR(WINMM_IOC_MAGIC, 0x04, struct winmm_protect)
+#define WINMM_IOC_QUERY		_IOWR(WINMM_IOC_MAGIC, 0x05, struct winmm_query)
+#define WINMM_IOC_MEMORY_STATUS	_IOWR(WINMM_IOC_MAGIC, 0x06, struct winmm_memory_status)
 
 #endif /* _UAPI_LINUX_WINMM_H */

@@ -76,3 +76,16 @@ WINMM_EXPORT ULONG NTAPI RtlNtStatusToDosError(NTSTATUS Status)
 		    sizeof(status_map[0]), status_cmp);
 	return m ? m->error : ERROR_MR_MID_NOT_FOUND;
 }
+
+BOOL winmm_status(ULONG status)
+{
+	if (status == WINMM_STATUS_NOT_IMPLEMENTED) {
+		SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+		return FALSE;
+	}
+	if ((LONG)status < 0) {
+		SetLastError(RtlNtStatusToDosError((NTSTATUS)status));
+		return FALSE;
+	}
+	return TRUE;
+}

@@ -15,4 +15,11 @@
  */
 int winmm_ioctl(unsigned long cmd, void *arg);
 
+/*
+ * Set the last error from an NTSTATUS the module returned; TRUE for success.
+ * STATUS_NOT_IMPLEMENTED from the module means a feature winmm does not
+ * have yet, reported as ERROR_CALL_NOT_IMPLEMENTED.
+ */
+BOOL winmm_status(ULONG status);
+
 #endif /* LIBWINMM_INTERNAL_H */

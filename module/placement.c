@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where a new allocation goes when the caller gives no address: like
+ * Windows, bottom-up from a randomized base by default, top-down with
+ * MEM_TOP_DOWN, always on a 64 KiB boundary and never over any mapping of
+ * the process, winmm's or Linux's.
+ *
+ * Randomization: each context draws its bottom-up base once, uniformly among
+ * the 2^16 64 KiB units above 0x10000 (16 bits of entropy, from
+ * get_random_u32(), so from the kernel's CSPRNG), so bottom-up allocations of
+ * a process start somewhere in its first 4 GiB. Top-down searches start
+ * under mm->mmap_base, which Linux already randomizes (mmap_rnd_bits, 28 bits
+ * on x86-64) and which keeps clear of the stack's growth.
+ */
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/random.h>
+#include <linux/winmm.h>
+
+#include "compat.h"
+#include "winmm.h"
+
+#define GRAN	WINMM_ALLOCATION_GRANULARITY
+
+/**
+ * winmm_user_min() - The lowest address winmm hands out.
+ *
+ * Return: 0x10000, as on Windows.
+ */
+unsigned long winmm_user_min(void)
+{
+	return 0x10000UL;
+}
+
+/**
+ * winmm_user_max() - The highest address (inclusive) winmm hands out.
+ *
+ * Windows hands out no partial 64 KiB unit at the top; on x86-64 the top is
+ * 0x7ffffffff000, so the last byte is 0x7ffffffeffff, as on Windows x64.
+ *
+ * Return: that address.
+ */
+unsigned long winmm_user_max(void)
+{
+	return round_down(WINMM_USER_ADDRESS_END, GRAN) - 1;
+}
+
+/**
+ * winmm_placement_init() - Draw a context's randomized bottom-up base.
+ * @proc: the new context.
+ */
+void winmm_placement_init(struct winmm_process *proc)
+{
+	unsigned long units = get_random_u32_below(1U << 16);
+
+	proc->bottom_up_base = winmm_user_min() + units * GRAN;
+}
+
+/* The lowest free, aligned [addr, addr + len) in [lo, hi), or 0. */
+static unsigned long winmm_place_up(struct mm_struct *mm, unsigned long len,
+				    unsigned long lo, unsigned long hi)
+{
+	unsigned long addr = ALIGN(lo, GRAN);
+	struct vm_area_struct *vma;
+
+	while (addr < hi && hi - addr >= len) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= addr + len)
+			return addr;
+		addr = ALIGN(vma->vm_end, GRAN);
+	}
+	return 0;
+}
+
+/* The highest free, aligned [addr, addr + len) in [lo, hi), or 0. */
+static unsigned long winmm_place_down(struct mm_struct *mm, unsigned long len,
+				      unsigned long lo, unsigned long hi)
+{
+	unsigned long addr;
+	struct vm_area_struct *vma;
+
+	if (hi < lo || hi - lo < len)
+		return 0;
+	addr = round_down(hi - len, GRAN);
+	while (addr >= lo) {
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start >= addr + len)
+			return addr;
+		if (vma->vm_start < lo + len)
+			return 0;
+		addr = round_down(vma->vm_start - len, GRAN);
+	}
+	return 0;
+}
+
+/**
+ * winmm_place() - Choose where a new allocation of @len bytes goes.
+ * @proc: the context; its lock held.
+ * @len: bytes, page aligned.
+ * @top_down: MEM_TOP_DOWN.
+ *
+ * The answer is a hint: the caller maps it with MAP_FIXED_NOREPLACE, which
+ * fails if another thread took the range meanwhile, and asks again.
+ *
+ * Return: the address, or 0 if no range is free.
+ */
+unsigned long winmm_place(struct winmm_process *proc, unsigned long len,
+			  bool top_down)
+{
+	unsigned long lo = winmm_user_min(), hi = winmm_user_max() + 1, addr;
+	struct mm_struct *mm = proc->mm;
+
+	mmap_read_lock(mm);
+	if (top_down) {
+		addr = winmm_place_down(mm, len, lo, min(hi, mm->mmap_base));
+		if (!addr)
+			addr = winmm_place_down(mm, len, lo, hi);
+	} else {
+		addr = winmm_place_up(mm, len, proc->bottom_up_base, hi);
+		if (!addr)
+			addr = winmm_place_up(mm, len, lo, hi);
+	}
+	mmap_read_unlock(mm);
+	return addr;
+}

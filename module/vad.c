@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VADs: one allocation each, mapped by one VMA of /dev/winmm whose page
+ * tables this file fills itself. The VMA allows the union of all accesses;
+ * what a page allows is its own protection, enforced by the PTE this file
+ * installs (no PTE at all for reserved, NOACCESS and guard pages, read-only
+ * for READONLY, NX unless executable).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/winmm.h>
+
+#include "compat.h"
+#include "core/nt_rules.h"
+#include "winmm.h"
+
+/*
+ * A committed page's state, as an xarray value entry:
+ *   bits 0-10   its PAGE_* protection, GUARD/NOCACHE/WRITECOMBINE included
+ *   bit 11      it has a frame, whose PFN is in bits 16 and up
+ *   bit 12      committed by the call in progress (undone if it fails)
+ */
+#define PS_PROT_MASK	0x7ffUL
+#define PS_FRAME	BIT(11)
+#define PS_NEW		BIT(12)
+#define PS_PFN_SHIFT	16
+
+/* Frames the module holds, for debugfs and the leak tests. */
+static atomic_long_t winmm_nr_frames = ATOMIC_LONG_INIT(0);
+
+static const struct vm_operations_struct winmm_vad_vm_ops;
+
+static struct page *ps_page(unsigned long state)
+{
+	return pfn_to_page(state >> PS_PFN_SHIFT);
+}
+
+static void *ps_entry(unsigned long state)
+{
+	return xa_mk_value(state);
+}
+
+/**
+ * winmm_frames() - Frames held by all VADs.
+ *
+ * Return: that number.
+ */
+long winmm_frames(void)
+{
+	return atomic_long_read(&winmm_nr_frames);
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_frames);
+
+/**
+ * winmm_vad_create() - A VAD for [@start, @end), nothing committed yet.
+ * @proc: the owning context.
+ * @start: first byte.
+ * @end: one past the last byte.
+ * @protect: AllocationProtect.
+ * @flags: WINMM_VAD_*.
+ *
+ * Return: the VAD, or NULL.
+ */
+struct winmm_vad *winmm_vad_create(struct winmm_process *proc,
+				   unsigned long start, unsigned long end,
+				   u32 protect, u32 flags)
+{
+	struct winmm_vad *vad = kzalloc(sizeof(*vad), GFP_KERNEL_ACCOUNT);
+
+	if (!vad)
+		return NULL;
+	vad->proc = proc;
+	vad->start = start;
+	vad->end = end;
+	vad->alloc_protect = protect;
+	vad->flags = flags;
+	init_rwsem(&vad->lock);
+	xa_init(&vad->pages);
+	return vad;
+}
+
+/* Free the frames on @frames (linked by page->lru): their PTEs are gone. */
+static void winmm_vad_free_frames(struct list_head *frames, long count)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, frames, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	atomic_long_sub(count, &winmm_nr_frames);
+}
+
+/**
+ * winmm_vad_destroy() - Free a VAD, its frames and its commit charge.
+ * @vad: a VAD no VMA maps any more (or never did).
+ */
+void winmm_vad_destroy(struct winmm_vad *vad)
+{
+	unsigned long idx, committed = 0;
+	long frames = 0;
+	LIST_HEAD(list);
+	void *entry;
+
+	xa_for_each(&vad->pages, idx, entry) {
+		unsigned long state = xa_to_value(entry);
+
+		if (state & PS_FRAME) {
+			list_add(&ps_page(state)->lru, &list);
+			frames++;
+		}
+		committed++;
+	}
+	xa_destroy(&vad->pages);
+	winmm_vad_free_frames(&list, frames);
+	if (committed)
+		winmm_commit_uncharge(vad->proc, committed);
+	/* VirtualQuery may still be reading it under RCU. */
+	kfree_rcu(vad, rcu);
+}
+
+/* The PTE protection for a page of protection @protect. */
+static pgprot_t winmm_vad_pgprot(u32 protect)
+{
+	unsigned int access = nt_protect_access(protect);
+	vm_flags_t flags = VM_SHARED;
+
+	if (access & NT_ACCESS_READ)
+		flags |= VM_READ;
+	if (access & NT_ACCESS_WRITE)
+		flags |= VM_WRITE;
+	if (access & NT_ACCESS_EXECUTE)
+		flags |= VM_EXEC;
+	return vm_get_page_prot(flags);
+}
+
+static unsigned int winmm_fault_access(struct vm_fault *vmf)
+{
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		return NT_ACCESS_WRITE;
+	if (vmf->flags & FAULT_FLAG_INSTRUCTION)
+		return NT_ACCESS_EXECUTE;
+	return NT_ACCESS_READ;
+}
+
+/*
+ * Map the page at @vmf->address if its state allows @access, giving it a
+ * zeroed frame on first touch. Called with vad->lock held for read.
+ */
+static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
+				unsigned int access)
+{
+	unsigned long idx = (vmf->address - vad->start) >> PAGE_SHIFT;
+	unsigned long state, new;
+	struct page *page;
+	void *entry, *old;
+
+	for (;;) {
+		entry = xa_load(&vad->pages, idx);
+		if (!entry)
+			return VM_FAULT_SIGSEGV;	/* reserved, not committed */
+		state = xa_to_value(entry);
+		if (state & NT_PAGE_GUARD) {
+			/* The first touch raises once and clears the guard. */
+			new = state & ~(unsigned long)NT_PAGE_GUARD;
+			old = xa_cmpxchg(&vad->pages, idx, entry, ps_entry(new), GFP_NOWAIT);
+			if (old == entry)
+				return VM_FAULT_SIGSEGV;
+			continue;	/* another fault cleared it: look again */
+		}
+		if (!(nt_protect_access(state & PS_PROT_MASK) & access))
+			return VM_FAULT_SIGSEGV;
+		if (state & PS_FRAME)
+			break;
+		page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+		if (!page)
+			return VM_FAULT_OOM;
+		new = state | PS_FRAME | (page_to_pfn(page) << PS_PFN_SHIFT);
+		/* Replacing an entry that exists never allocates. */
+		old = xa_cmpxchg(&vad->pages, idx, entry, ps_entry(new), GFP_NOWAIT);
+		if (old == entry) {
+			atomic_long_inc(&winmm_nr_frames);
+			state = new;
+			break;
+		}
+		__free_page(page);	/* another fault gave it a frame first */
+	}
+	return vmf_insert_pfn_prot(vmf->vma, vmf->address & PAGE_MASK,
+				   state >> PS_PFN_SHIFT,
+				   winmm_vad_pgprot(state & PS_PROT_MASK));
+}
+
+static vm_fault_t winmm_vad_fault(struct vm_fault *vmf)
+{
+	struct winmm_vad *vad = vmf->vma->vm_private_data;
+	vm_fault_t ret;
+
+	down_read(&vad->lock);
+	ret = winmm_vad_map(vad, vmf, winmm_fault_access(vmf));
+	up_read(&vad->lock);
+	return ret;
+}
+
+/*
+ * A write to a present read-only PTE. Without this hook the kernel would make
+ * a shared PFN mapping writable on its own; only a page whose protection
+ * allows writing may become writable.
+ */
+static vm_fault_t winmm_vad_pfn_mkwrite(struct vm_fault *vmf)
+{
+	struct winmm_vad *vad = vmf->vma->vm_private_data;
+	unsigned long idx = (vmf->address - vad->start) >> PAGE_SHIFT;
+	vm_fault_t ret = VM_FAULT_SIGSEGV;
+	void *entry;
+
+	down_read(&vad->lock);
+	entry = xa_load(&vad->pages, idx);
+	if (entry && (nt_protect_access(xa_to_value(entry) & PS_PROT_MASK) & NT_ACCESS_WRITE))
+		ret = 0;
+	up_read(&vad->lock);
+	return ret;
+}
+
+static void winmm_vad_close(struct vm_area_struct *vma)
+{
+	struct winmm_vad *vad = vma->vm_private_data;
+
+	/* Unmapping zapped the PTEs already: the frames can go. */
+	winmm_range_tree_remove(&vad->proc->vads, vad->start);
+	winmm_vad_destroy(vad);
+}
+
+/* An allocation is one VMA, whole: no partial munmap, mprotect or mremap. */
+static int winmm_vad_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return -EINVAL;
+}
+
+static int winmm_vad_mremap(struct vm_area_struct *vma)
+{
+	return -EINVAL;
+}
+
+static int winmm_vad_mprotect(struct vm_area_struct *vma, unsigned long start,
+			      unsigned long end, unsigned long newflags)
+{
+	return -EACCES;
+}
+
+static const struct vm_operations_struct winmm_vad_vm_ops = {
+	.fault		= winmm_vad_fault,
+	.pfn_mkwrite	= winmm_vad_pfn_mkwrite,
+	.close		= winmm_vad_close,
+	.may_split	= winmm_vad_may_split,
+	.mremap		= winmm_vad_mremap,
+	.mprotect	= winmm_vad_mprotect,
+};
+
+/**
+ * winmm_vad_mmap() - The device's mmap: adopt the VAD being allocated.
+ * @file: the process's /dev/winmm.
+ * @vma: the new VMA, mmap_lock held for write.
+ *
+ * Only winmm's own allocating call maps winmm memory: the thread inside it,
+ * for exactly the range it placed. A plain mmap() of the device fails.
+ *
+ * Return: 0, -EINVAL for any other mmap, -ENOMEM.
+ */
+int winmm_vad_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct winmm_process *proc = file->private_data;
+	struct winmm_vad *vad = READ_ONCE(proc->mmap_vad);
+	int ret;
+
+	if (!vad || READ_ONCE(proc->mmap_task) != current || vma->vm_mm != proc->mm ||
+	    vma->vm_start != vad->start || vma->vm_end != vad->end)
+		return -EINVAL;
+	ret = winmm_range_tree_insert(&proc->vads, vad->start, vad->end, vad);
+	if (ret)
+		return ret;
+	/*
+	 * VM_IO keeps MADV_DOFORK from undoing VM_DONTCOPY. VM_EXEC is the
+	 * union of what pages may allow; each PTE carries its own NX bit.
+	 */
+	winmm_vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP |
+			   VM_DONTCOPY | VM_EXEC | VM_MAYEXEC);
+	vma->vm_ops = &winmm_vad_vm_ops;
+	vma->vm_private_data = vad;
+	WRITE_ONCE(proc->mmap_vad, NULL);
+	return 0;
+}
+
+/**
+ * winmm_vad_vma() - The VMA mapping @vad.
+ * @vad: a VAD of current->mm; mmap_lock held.
+ *
+ * Return: the VMA, or NULL if it is gone (unmapped behind winmm's back).
+ */
+struct vm_area_struct *winmm_vad_vma(struct winmm_vad *vad)
+{
+	struct vm_area_struct *vma = find_vma(vad->proc->mm, vad->start);
+
+	if (vma && vma->vm_ops == &winmm_vad_vm_ops && vma->vm_private_data == vad)
+		return vma;
+	return NULL;
+}
+
+/* Zap [first, last) of @vma if it has one: the next touch maps anew. */
+static void winmm_vad_zap(struct winmm_vad *vad, struct vm_area_struct *vma,
+			  unsigned long first, unsigned long last)
+{
+	if (vma)
+		zap_vma_ptes(vma, vad->start + (first << PAGE_SHIFT),
+			     (last - first) << PAGE_SHIFT);
+}
+
+/**
+ * winmm_vad_commit() - Commit pages [@first, @last) with @protect.
+ * @vad: the VAD.
+ * @vma: its VMA (mmap_lock held), or NULL before it is mapped.
+ * @first: first page index.
+ * @last: one past the last page index.
+ * @protect: a valid private protection.
+ *
+ * Pages already committed keep their contents and take @protect, as on
+ * Windows; only newly committed pages are charged.
+ *
+ * Return: WINMM_STATUS_SUCCESS, WINMM_STATUS_COMMITMENT_LIMIT or
+ * WINMM_STATUS_NO_MEMORY, with nothing changed on failure.
+ */
+u32 winmm_vad_commit(struct winmm_vad *vad, struct vm_area_struct *vma,
+		     unsigned long first, unsigned long last, u32 protect)
+{
+	unsigned long idx, fresh = last - first;
+	bool zap = false;
+	void *entry;
+	u32 status;
+	int ret = 0;
+
+	down_write(&vad->lock);
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1)
+		fresh--;
+	status = winmm_commit_charge(vad->proc, fresh);
+	if (status)
+		goto out_unlock;
+	/* First add the new pages, marked, so that a failure can take them back. */
+	for (idx = first; idx < last && !ret; idx++) {
+		ret = xa_insert(&vad->pages, idx, ps_entry(protect | PS_NEW), GFP_KERNEL_ACCOUNT);
+		if (ret == -EBUSY)
+			ret = 0;	/* committed already */
+	}
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
+		unsigned long state = xa_to_value(entry);
+
+		if (ret) {
+			if (state & PS_NEW)
+				xa_erase(&vad->pages, idx);
+			continue;
+		}
+		if ((state & PS_FRAME) && (state & PS_PROT_MASK) != protect)
+			zap = true;
+		state = (state & ~(PS_PROT_MASK | PS_NEW)) | protect;
+		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL_ACCOUNT);
+	}
+	if (ret) {
+		winmm_commit_uncharge(vad->proc, fresh);
+		status = WINMM_STATUS_NO_MEMORY;
+	} else if (zap) {
+		winmm_vad_zap(vad, vma, first, last);
+	}
+out_unlock:
+	up_write(&vad->lock);
+	return status;
+}
+
+/**
+ * winmm_vad_decommit() - Decommit pages [@first, @last).
+ * @vad: the VAD.
+ * @vma: its VMA; mmap_lock held.
+ * @first: first page index.
+ * @last: one past the last page index.
+ *
+ * Reserved pages in the range are left as they are. The PTEs go before the
+ * frames: no access can reach a freed frame.
+ */
+void winmm_vad_decommit(struct winmm_vad *vad, struct vm_area_struct *vma,
+			unsigned long first, unsigned long last)
+{
+	unsigned long idx, committed = 0;
+	long frames = 0;
+	LIST_HEAD(list);
+	void *entry;
+
+	down_write(&vad->lock);
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
+		unsigned long state = xa_to_value(entry);
+
+		if (state & PS_FRAME) {
+			list_add(&ps_page(state)->lru, &list);
+			frames++;
+		}
+		xa_erase(&vad->pages, idx);
+		committed++;
+	}
+	if (frames)
+		winmm_vad_zap(vad, vma, first, last);
+	up_write(&vad->lock);
+	winmm_vad_free_frames(&list, frames);
+	if (committed)
+		winmm_commit_uncharge(vad->proc, committed);
+}
+
+/**
+ * winmm_vad_protect() - Give pages [@first, @last) protection @protect.
+ * @vad: the VAD.
+ * @vma: its VMA; mmap_lock held.
+ * @first: first page index.
+ * @last: one past the last page index.
+ * @protect: a valid private protection.
+ * @old_protect: set to the first page's protection before.
+ *
+ * Return: WINMM_STATUS_SUCCESS, or WINMM_STATUS_NOT_COMMITTED (nothing
+ * changed) if any page of the range is not committed.
+ */
+u32 winmm_vad_protect(struct winmm_vad *vad, struct vm_area_struct *vma,
+		      unsigned long first, unsigned long last, u32 protect,
+		      u32 *old_protect)
+{
+	unsigned long idx, committed = 0;
+	bool zap = false;
+	void *entry;
+
+	down_write(&vad->lock);
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1)
+		committed++;
+	if (committed != last - first) {
+		up_write(&vad->lock);
+		return WINMM_STATUS_NOT_COMMITTED;
+	}
+	*old_protect = xa_to_value(xa_load(&vad->pages, first)) & PS_PROT_MASK;
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
+		unsigned long state = xa_to_value(entry);
+
+		zap |= !!(state & PS_FRAME);
+		state = (state & ~PS_PROT_MASK) | protect;
+		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL);
+	}
+	/* The next touch maps the page again under its new protection. */
+	if (zap)
+		winmm_vad_zap(vad, vma, first, last);
+	up_write(&vad->lock);
+	return WINMM_STATUS_SUCCESS;
+}
+
+/**
+ * winmm_vad_query() - The run of pages like page @idx.
+ * @vad: the VAD; caller holds rcu_read_lock().
+ * @idx: a page index inside it.
+ * @state: set to MEM_COMMIT or MEM_RESERVE.
+ * @protect: set to the run's protection (0 when reserved).
+ * @pages: set to the number of pages from @idx with the same state and
+ *	protection, to the end of the allocation at most.
+ */
+void winmm_vad_query(struct winmm_vad *vad, unsigned long idx,
+		     u32 *state, u32 *protect, unsigned long *pages)
+{
+	unsigned long last = (vad->end - vad->start) >> PAGE_SHIFT;
+	void *entry = xa_load(&vad->pages, idx);
+	XA_STATE(xas, &vad->pages, idx);
+	unsigned long next = idx;
+
+	if (!entry) {
+		*state = NT_MEM_RESERVE;
+		*protect = 0;
+		if (!xa_find(&vad->pages, &next, last - 1, XA_PRESENT))
+			next = last;
+		*pages = next - idx;
+		return;
+	}
+	*state = NT_MEM_COMMIT;
+	*protect = xa_to_value(entry) & PS_PROT_MASK;
+	xas_for_each(&xas, entry, last - 1) {
+		if (xas.xa_index != next ||
+		    (xa_to_value(entry) & PS_PROT_MASK) != *protect)
+			break;
+		next++;
+	}
+	*pages = next - idx;
+}

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The NT virtual-memory calls on private memory: NtAllocateVirtualMemory,
+ * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory, and the
+ * commit totals GlobalMemoryStatusEx reports. Each checks its arguments with
+ * NT's rules (core/nt_rules.c) and answers with NT's status.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched.h>
+#include <linux/winmm.h>
+
+#include "core/nt_rules.h"
+#include "winmm.h"
+
+/* Allocations lost to a racing mmap before one sticks. */
+#define WINMM_PLACE_TRIES	8
+
+/* The VAD and VMA that hold @addr, if winmm maps it; mmap_lock held. */
+static struct winmm_vad *winmm_vad_at(struct winmm_process *proc,
+				      unsigned long addr,
+				      struct vm_area_struct **vmap)
+{
+	const struct winmm_range *r = winmm_range_tree_find(&proc->vads, addr);
+	struct winmm_vad *vad = r ? r->owner : NULL;
+
+	*vmap = vad ? winmm_vad_vma(vad) : NULL;
+	return *vmap ? vad : NULL;
+}
+
+/* A new allocation: reserve, and commit too if asked. */
+static u32 winmm_reserve(struct file *file, struct winmm_process *proc,
+			 struct winmm_alloc *a)
+{
+	bool fixed = a->address != 0, top_down = a->type & NT_MEM_TOP_DOWN;
+	u32 flags = a->type & NT_MEM_WRITE_WATCH ? WINMM_VAD_WRITE_WATCH : 0;
+	u64 start = 0, end = 0, len;
+	struct winmm_vad *vad;
+	unsigned long addr;
+	int tries;
+	u32 status;
+
+	if (fixed) {
+		if (!nt_round_range(a->address, a->length, NT_GRANULARITY, &start, &end) ||
+		    start < winmm_user_min() || end - 1 > winmm_user_max())
+			return WINMM_STATUS_INVALID_PARAMETER;
+		len = end - start;
+	} else {
+		if (a->length > winmm_user_max() - winmm_user_min())
+			return WINMM_STATUS_NO_MEMORY;
+		len = PAGE_ALIGN(a->length);
+	}
+
+	mutex_lock(&proc->lock);
+	for (tries = 0;; tries++) {
+		if (!fixed) {
+			start = winmm_place(proc, len, top_down);
+			if (!start) {
+				status = WINMM_STATUS_NO_MEMORY;
+				goto out_unlock;
+			}
+		}
+		vad = winmm_vad_create(proc, start, start + len, a->protect, flags);
+		if (!vad) {
+			status = WINMM_STATUS_NO_MEMORY;
+			goto out_unlock;
+		}
+		if (a->type & NT_MEM_COMMIT) {
+			status = winmm_vad_commit(vad, NULL, 0, len >> PAGE_SHIFT, a->protect);
+			if (status) {
+				winmm_vad_destroy(vad);
+				goto out_unlock;
+			}
+		}
+		/* winmm_vad_mmap() adopts the VAD for this thread's mmap only. */
+		WRITE_ONCE(proc->mmap_task, current);
+		WRITE_ONCE(proc->mmap_vad, vad);
+		addr = vm_mmap(file, start, len, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_FIXED_NOREPLACE, 0);
+		if (!IS_ERR_VALUE(addr))
+			break;
+		/* Not adopted: still ours. Adopted and failed: the VMA's close freed it. */
+		if (READ_ONCE(proc->mmap_vad))
+			winmm_vad_destroy(vad);
+		WRITE_ONCE(proc->mmap_vad, NULL);
+		if (addr == -EEXIST && !fixed && tries < WINMM_PLACE_TRIES)
+			continue;	/* another thread mapped there meanwhile */
+		status = addr == -EEXIST ? WINMM_STATUS_CONFLICTING_ADDRESSES :
+					   WINMM_STATUS_NO_MEMORY;
+		goto out_unlock;
+	}
+	a->address = start;
+	a->length = len;
+	status = WINMM_STATUS_SUCCESS;
+out_unlock:
+	WRITE_ONCE(proc->mmap_task, NULL);
+	mutex_unlock(&proc->lock);
+	return status;
+}
+
+/* MEM_COMMIT inside an existing reservation. */
+static u32 winmm_commit_existing(struct winmm_process *proc, struct winmm_alloc *a)
+{
+	struct vm_area_struct *vma;
+	struct winmm_vad *vad;
+	u64 start, end;
+	u32 status;
+
+	if (!nt_round_range(a->address, a->length, NT_PAGE_SIZE, &start, &end) ||
+	    end - 1 > winmm_user_max())
+		return WINMM_STATUS_INVALID_PARAMETER;
+	mutex_lock(&proc->lock);
+	mmap_read_lock(proc->mm);
+	vad = winmm_vad_at(proc, start, &vma);
+	if (!vad || end > vad->end) {
+		status = WINMM_STATUS_CONFLICTING_ADDRESSES;
+	} else {
+		status = winmm_vad_commit(vad, vma, (start - vad->start) >> PAGE_SHIFT,
+					  (end - vad->start) >> PAGE_SHIFT, a->protect);
+	}
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+	if (!status) {
+		a->address = start;
+		a->length = end - start;
+	}
+	return status;
+}
+
+static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
+			  struct winmm_alloc *a)
+{
+	u32 status = nt_check_alloc_type(a->type, a->address);
+
+	if (status)
+		return status;
+	/* MEM_RESET and MEM_RESET_UNDO come with working sets. */
+	if (a->type & (NT_MEM_RESET | NT_MEM_RESET_UNDO))
+		return WINMM_STATUS_NOT_IMPLEMENTED;
+	status = nt_check_private_protect(a->protect);
+	if (status)
+		return status;
+	if (!a->length || a->address > winmm_user_max())
+		return WINMM_STATUS_INVALID_PARAMETER;
+	/* MEM_COMMIT with no address reserves too, as on Windows. */
+	if ((a->type & NT_MEM_RESERVE) || !a->address)
+		return winmm_reserve(file, proc, a);
+	return winmm_commit_existing(proc, a);
+}
+
+/**
+ * winmm_ioctl_allocate() - WINMM_IOC_ALLOCATE.
+ * @file: the process's /dev/winmm, which new VMAs map.
+ * @proc: its context.
+ * @arg: the user's struct winmm_alloc.
+ *
+ * Return: 0 (outcome in status), or the copy's error.
+ */
+long winmm_ioctl_allocate(struct file *file, struct winmm_process *proc,
+			  void __user *arg)
+{
+	struct winmm_alloc a;
+	int ret;
+
+	ret = winmm_copy_struct_in(&a, sizeof(a), WINMM_ALLOC_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	a.status = winmm_allocate(file, proc, &a);
+	return winmm_copy_struct_out(arg, &a, sizeof(a));
+}
+
+static u32 winmm_free(struct winmm_process *proc, struct winmm_free *f)
+{
+	unsigned long addr = f->address & PAGE_MASK;
+	struct vm_area_struct *vma;
+	struct winmm_vad *vad;
+	u64 start, end;
+	u32 status;
+
+	status = nt_check_free_type(f->type, f->length);
+	if (status)
+		return status;
+	if (f->address > winmm_user_max())
+		return WINMM_STATUS_INVALID_PARAMETER;
+
+	mutex_lock(&proc->lock);
+	mmap_read_lock(proc->mm);
+	vad = winmm_vad_at(proc, addr, &vma);
+	if (!vad) {
+		status = WINMM_STATUS_MEMORY_NOT_ALLOCATED;
+		goto out_unlock;
+	}
+	start = vad->start;
+	end = vad->end;
+	if (f->type == NT_MEM_RELEASE || !f->length) {
+		/* The whole allocation, named by an address in its first page. */
+		if (addr != vad->start) {
+			status = WINMM_STATUS_FREE_VM_NOT_AT_BASE;
+			goto out_unlock;
+		}
+	} else if (!nt_round_range(f->address, f->length, NT_PAGE_SIZE, &start, &end) ||
+		   end > vad->end) {
+		status = WINMM_STATUS_UNABLE_TO_FREE_VM;
+		goto out_unlock;
+	}
+	if (f->type == NT_MEM_RELEASE) {
+		mmap_read_unlock(proc->mm);
+		/* The VMA's close frees the VAD, its frames and its charge. */
+		vm_munmap(start, end - start);
+		mutex_unlock(&proc->lock);
+		goto out_done;
+	}
+	winmm_vad_decommit(vad, vma, (start - vad->start) >> PAGE_SHIFT,
+			   (end - vad->start) >> PAGE_SHIFT);
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+out_done:
+	f->address = start;
+	f->length = end - start;
+	return WINMM_STATUS_SUCCESS;
+
+out_unlock:
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+	return status;
+}
+
+/**
+ * winmm_ioctl_free() - WINMM_IOC_FREE.
+ * @proc: the context.
+ * @arg: the user's struct winmm_free.
+ *
+ * Return: 0 (outcome in status), -EINVAL for non-zero padding, or the
+ * copy's error.
+ */
+long winmm_ioctl_free(struct winmm_process *proc, void __user *arg)
+{
+	struct winmm_free f;
+	int ret;
+
+	ret = winmm_copy_struct_in(&f, sizeof(f), WINMM_FREE_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (f.__pad0)
+		return -EINVAL;
+	f.status = winmm_free(proc, &f);
+	return winmm_copy_struct_out(arg, &f, sizeof(f));
+}
+
+static u32 winmm_protect(struct winmm_process *proc, struct winmm_protect *p)
+{
+	struct vm_area_struct *vma;
+	struct winmm_vad *vad;
+	u64 start, end;
+	u32 status;
+
+	status = nt_check_private_protect(p->protect);
+	if (status)
+		return status;
+	if (!nt_round_range(p->address, p->length, NT_PAGE_SIZE, &start, &end) ||
+	    end - 1 > winmm_user_max())
+		return WINMM_STATUS_INVALID_PARAMETER;
+	mutex_lock(&proc->lock);
+	mmap_read_lock(proc->mm);
+	vad = winmm_vad_at(proc, start, &vma);
+	if (!vad)
+		status = WINMM_STATUS_MEMORY_NOT_ALLOCATED;
+	else if (end > vad->end)
+		status = WINMM_STATUS_NOT_COMMITTED;
+	else
+		status = winmm_vad_protect(vad, vma, (start - vad->start) >> PAGE_SHIFT,
+					   (end - vad->start) >> PAGE_SHIFT, p->protect,
+					   &p->old_protect);
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+	if (!status) {
+		p->address = start;
+		p->length = end - start;
+	}
+	return status;
+}
+
+/**
+ * winmm_ioctl_protect() - WINMM_IOC_PROTECT.
+ * @proc: the context.
+ * @arg: the user's struct winmm_protect.
+ *
+ * Return: 0 (outcome in status), or the copy's error.
+ */
+long winmm_ioctl_protect(struct winmm_process *proc, void __user *arg)
+{
+	struct winmm_protect p;
+	int ret;
+
+	ret = winmm_copy_struct_in(&p, sizeof(p), WINMM_PROTECT_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	p.old_protect = 0;
+	p.status = winmm_protect(proc, &p);
+	return winmm_copy_struct_out(arg, &p, sizeof(p));
+}
+
+/* A mapping Linux made (program, libraries, stacks), as Windows would show it. */
+static void winmm_query_foreign(struct vm_area_struct *vma, struct winmm_query *q)
+{
+	static const u32 prot[8] = {
+		[0] = 0,
+		[VM_READ] = NT_PAGE_READONLY,
+		[VM_WRITE] = NT_PAGE_READWRITE,
+		[VM_READ | VM_WRITE] = NT_PAGE_READWRITE,
+		[VM_EXEC] = NT_PAGE_EXECUTE,
+		[VM_EXEC | VM_READ] = NT_PAGE_EXECUTE_READ,
+		[VM_EXEC | VM_WRITE] = NT_PAGE_EXECUTE_READWRITE,
+		[VM_EXEC | VM_READ | VM_WRITE] = NT_PAGE_EXECUTE_READWRITE,
+	};
+	u32 p = prot[vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)];
+
+	q->allocation_base = vma->vm_start;
+	q->allocation_protect = p ? p : NT_PAGE_NOACCESS;
+	q->region_size = vma->vm_end - q->base_address;
+	/* An inaccessible mapping is address space held, not memory. */
+	q->state = p ? NT_MEM_COMMIT : NT_MEM_RESERVE;
+	q->protect = p;
+	q->type = vma->vm_file ? NT_MEM_MAPPED : NT_MEM_PRIVATE;
+}
+
+static u32 winmm_query(struct winmm_process *proc, struct winmm_query *q)
+{
+	const struct winmm_range *r;
+	struct vm_area_struct *vma;
+	unsigned long pages;
+
+	if (q->address > winmm_user_max())
+		return WINMM_STATUS_INVALID_PARAMETER;
+	q->base_address = q->address & PAGE_MASK;
+
+	/* winmm's own memory: RCU only, no lock of the process. */
+	rcu_read_lock();
+	r = winmm_range_tree_find(&proc->vads, q->base_address);
+	if (r) {
+		struct winmm_vad *vad = r->owner;
+
+		winmm_vad_query(vad, (q->base_address - vad->start) >> PAGE_SHIFT,
+				&q->state, &q->protect, &pages);
+		q->allocation_base = vad->start;
+		q->allocation_protect = vad->alloc_protect;
+		q->region_size = pages << PAGE_SHIFT;
+		q->type = NT_MEM_PRIVATE;
+		rcu_read_unlock();
+		return WINMM_STATUS_SUCCESS;
+	}
+	rcu_read_unlock();
+
+	mmap_read_lock(proc->mm);
+	vma = find_vma(proc->mm, q->base_address);
+	if (vma && vma->vm_start <= q->base_address) {
+		winmm_query_foreign(vma, q);
+	} else {
+		q->allocation_base = 0;
+		q->allocation_protect = 0;
+		q->region_size = (vma ? min(vma->vm_start, winmm_user_max() + 1) :
+				  winmm_user_max() + 1) - q->base_address;
+		q->state = NT_MEM_FREE;
+		q->protect = NT_PAGE_NOACCESS;
+		q->type = 0;
+	}
+	mmap_read_unlock(proc->mm);
+	return WINMM_STATUS_SUCCESS;
+}
+
+/**
+ * winmm_ioctl_query() - WINMM_IOC_QUERY.
+ * @proc: the context.
+ * @arg: the user's struct winmm_query.
+ *
+ * Return: 0 (outcome in status), or the copy's error.
+ */
+long winmm_ioctl_query(struct winmm_process *proc, void __user *arg)
+{
+	struct winmm_query q;
+	int ret;
+
+	ret = winmm_copy_struct_in(&q, sizeof(q), WINMM_QUERY_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	q.status = winmm_query(proc, &q);
+	return winmm_copy_struct_out(arg, &q, sizeof(q));
+}
+
+/**
+ * winmm_ioctl_memory_status() - WINMM_IOC_MEMORY_STATUS.
+ * @proc: the context.
+ * @arg: the user's struct winmm_memory_status.
+ *
+ * Return: 0, or the copy's error.
+ */
+long winmm_ioctl_memory_status(struct winmm_process *proc, void __user *arg)
+{
+	struct winmm_memory_status m;
+	int ret;
+
+	ret = winmm_copy_struct_in(&m, sizeof(m), WINMM_MEMORY_STATUS_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	m.status = WINMM_STATUS_SUCCESS;
+	m.commit_limit = (u64)winmm_commit_limit() << PAGE_SHIFT;
+	m.commit_total = (u64)winmm_commit_total() << PAGE_SHIFT;
+	m.process_commit = (u64)atomic_long_read(&proc->commit) << PAGE_SHIFT;
+	m.total_phys = (u64)totalram_pages() << PAGE_SHIFT;
+	m.avail_phys = (u64)si_mem_available() << PAGE_SHIFT;
+	return winmm_copy_struct_out(arg, &m, sizeof(m));
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * memoryapi.h for the calling process: VirtualAlloc, VirtualFree,
+ * VirtualProtect, VirtualQuery and their -Ex forms, GlobalMemoryStatusEx.
+ * The module applies NT's rules; this file makes the checks Windows makes in
+ * user mode (a missing output pointer, a short buffer) and turns statuses
+ * into last errors.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define CURRENT_PROCESS	((HANDLE)(LONG_PTR)-1)
+
+WINMM_EXPORT HANDLE WINAPI GetCurrentProcess(void)
+{
+	return CURRENT_PROCESS;
+}
+
+WINMM_EXPORT DWORD WINAPI GetCurrentProcessId(void)
+{
+	return (DWORD)getpid();
+}
+
+/* Other processes' memory comes with cross-process support. */
+static BOOL is_current_process(HANDLE process)
+{
+	if (process == CURRENT_PROCESS)
+		return TRUE;
+	SetLastError(process ? ERROR_ACCESS_DENIED : ERROR_INVALID_HANDLE);
+	return FALSE;
+}
+
+WINMM_EXPORT LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize,
+					DWORD flAllocationType, DWORD flProtect)
+{
+	struct winmm_alloc a = {
+		.size = sizeof(a),
+		.type = flAllocationType,
+		.protect = flProtect,
+		.address = (ULONG_PTR)lpAddress,
+		.length = dwSize,
+	};
+
+	/* Large and physical pages come with their own milestone. */
+	if (flAllocationType & (MEM_LARGE_PAGES | MEM_PHYSICAL)) {
+		SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+		return NULL;
+	}
+	if (winmm_ioctl(WINMM_IOC_ALLOCATE, &a) || !winmm_status(a.status))
+		return NULL;
+	return (LPVOID)(ULONG_PTR)a.address;
+}
+
+WINMM_EXPORT LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+					  DWORD flAllocationType, DWORD flProtect)
+{
+	if (!is_current_process(hProcess))
+		return NULL;
+	return VirtualAlloc(lpAddress, dwSize, flAllocationType, flProtect);
+}
+
+WINMM_EXPORT BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
+{
+	struct winmm_free f = {
+		.size = sizeof(f),
+		.type = dwFreeType,
+		.address = (ULONG_PTR)lpAddress,
+		.length = dwSize,
+	};
+
+	return !winmm_ioctl(WINMM_IOC_FREE, &f) && winmm_status(f.status);
+}
+
+WINMM_EXPORT BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+				       DWORD dwFreeType)
+{
+	return is_current_process(hProcess) && VirtualFree(lpAddress, dwSize, dwFreeType);
+}
+
+WINMM_EXPORT BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+					PDWORD lpflOldProtect)
+{
+	struct winmm_protect p = {
+		.size = sizeof(p),
+		.protect = flNewProtect,
+		.address = (ULONG_PTR)lpAddress,
+		.length = dwSize,
+	};
+
+	/* Windows' kernel would fault writing the old protection. */
+	if (!lpflOldProtect) {
+		SetLastError(ERROR_NOACCESS);
+		return FALSE;
+	}
+	if (winmm_ioctl(WINMM_IOC_PROTECT, &p) || !winmm_status(p.status))
+		return FALSE;
+	*lpflOldProtect = p.old_protect;
+	return TRUE;
+}
+
+WINMM_EXPORT BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+					  DWORD flNewProtect, PDWORD lpflOldProtect)
+{
+	return is_current_process(hProcess) &&
+	       VirtualProtect(lpAddress, dwSize, flNewProtect, lpflOldProtect);
+}
+
+WINMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
+					SIZE_T dwLength)
+{
+	struct winmm_query q = { .size = sizeof(q), .address = (ULONG_PTR)lpAddress };
+
+	if (dwLength < sizeof(*lpBuffer)) {
+		SetLastError(ERROR_BAD_LENGTH);
+		return 0;
+	}
+	if (winmm_ioctl(WINMM_IOC_QUERY, &q) || !winmm_status(q.status))
+		return 0;
+	lpBuffer->BaseAddress = (PVOID)(ULONG_PTR)q.base_address;
+	lpBuffer->AllocationBase = (PVOID)(ULONG_PTR)q.allocation_base;
+	lpBuffer->AllocationProtect = q.allocation_protect;
+	lpBuffer->PartitionId = 0;
+	lpBuffer->RegionSize = q.region_size;
+	lpBuffer->State = q.state;
+	lpBuffer->Protect = q.protect;
+	lpBuffer->Type = q.type;
+	return sizeof(*lpBuffer);
+}
+
+WINMM_EXPORT SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
+					  PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength)
+{
+	if (!is_current_process(hProcess))
+		return 0;
+	return VirtualQuery(lpAddress, lpBuffer, dwLength);
+}
+
+/* Bytes of address space the process has mapped, winmm's and Linux's. */
+static ULONGLONG mapped_bytes(void)
+{
+	unsigned long long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f) {
+		if (fscanf(f, "%llu", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	return pages * (ULONGLONG)sysconf(_SC_PAGESIZE);
+}
+
+WINMM_EXPORT BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
+{
+	ULONGLONG mapped;
+	struct winmm_memory_status m = { .size = sizeof(m) };
+	struct winmm_system_info si = { .size = sizeof(si) };
+
+	if (lpBuffer->dwLength != sizeof(*lpBuffer)) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return FALSE;
+	}
+	if (winmm_ioctl(WINMM_IOC_MEMORY_STATUS, &m) || winmm_ioctl(WINMM_IOC_SYSTEM_INFO, &si))
+		return FALSE;
+	lpBuffer->ullTotalPhys = m.total_phys;
+	lpBuffer->ullAvailPhys = m.avail_phys;
+	lpBuffer->dwMemoryLoad = m.total_phys ?
+		(DWORD)(100 - m.avail_phys * 100 / m.total_phys) : 0;
+	/* Windows reports the commit limit and what is left of it as "page file". */
+	lpBuffer->ullTotalPageFile = m.commit_limit;
+	lpBuffer->ullAvailPageFile = m.commit_limit > m.commit_total ?
+				     m.commit_limit - m.commit_total : 0;
+	lpBuffer->ullTotalVirtual = si.max_address + 1 - si.min_address;
+	mapped = mapped_bytes();
+	lpBuffer->ullAvailVirtual = lpBuffer->ullTotalVirtual > mapped ?
+				    lpBuffer->ullTotalVirtual - mapped : 0;
+	lpBuffer->ullAvailExtendedVirtual = 0;
+	return TRUE;
+}
