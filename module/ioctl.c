@@ -13,7 +13,8 @@
 
 #include "winmm.h"
 
-#define WINMM_FEATURES	(WINMM_FEATURE_SYSTEM_INFO | WINMM_FEATURE_VIRTUAL_MEMORY)
+#define WINMM_FEATURES	(WINMM_FEATURE_SYSTEM_INFO | WINMM_FEATURE_VIRTUAL_MEMORY | \
+			 WINMM_FEATURE_FAULT_REASON)
 
 /**
  * winmm_copy_struct_in() - Read a size-prefixed ioctl struct.
@@ -135,6 +136,8 @@ long winmm_ioctl(struct file *file, struct winmm_process *proc,
 		return winmm_ioctl_query(proc, arg);
 	case _IOC_NR(WINMM_IOC_MEMORY_STATUS):
 		return winmm_ioctl_memory_status(proc, arg);
+	case _IOC_NR(WINMM_IOC_FAULT_REASON):
+		return winmm_ioctl_fault_reason(proc, arg);
 	default:
 		return -ENOTTY;
 	}

@@ -56,6 +56,7 @@ struct winmm_process *winmm_process_get(struct mm_struct *mm)
 	winmm_range_tree_init(&proc->vads);
 	atomic_long_set(&proc->commit, 0);
 	winmm_placement_init(proc);
+	spin_lock_init(&proc->faults_lock);
 	hash_add(winmm_processes, &proc->hash, (unsigned long)mm);
 	winmm_nr_processes++;
 out_unlock:

@@ -148,6 +148,17 @@ static unsigned int winmm_fault_access(struct vm_fault *vmf)
 	return NT_ACCESS_READ;
 }
 
+/* Refuse the access, and say why for libwinmm's exception handling. */
+static vm_fault_t winmm_vad_refuse(struct winmm_vad *vad, unsigned long address,
+				   u32 reason, unsigned int access)
+{
+	u32 code = access == NT_ACCESS_WRITE ? WINMM_ACCESS_WRITE :
+		   access == NT_ACCESS_EXECUTE ? WINMM_ACCESS_EXECUTE : WINMM_ACCESS_READ;
+
+	winmm_fault_record(vad->proc, address, reason, code);
+	return VM_FAULT_SIGSEGV;
+}
+
 /*
  * Map the page at @vmf->address if its state allows @access, giving it a
  * zeroed frame on first touch. Called with vad->lock held for read.
@@ -162,19 +173,22 @@ static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
 
 	for (;;) {
 		entry = xa_load(&vad->pages, idx);
-		if (!entry)
-			return VM_FAULT_SIGSEGV;	/* reserved, not committed */
+		if (!entry)	/* reserved, not committed */
+			return winmm_vad_refuse(vad, vmf->address, WINMM_FAULT_ACCESS_VIOLATION,
+						access);
 		state = xa_to_value(entry);
 		if (state & NT_PAGE_GUARD) {
 			/* The first touch raises once and clears the guard. */
 			new = state & ~(unsigned long)NT_PAGE_GUARD;
 			old = xa_cmpxchg(&vad->pages, idx, entry, ps_entry(new), GFP_NOWAIT);
 			if (old == entry)
-				return VM_FAULT_SIGSEGV;
+				return winmm_vad_refuse(vad, vmf->address, WINMM_FAULT_GUARD_PAGE,
+							access);
 			continue;	/* another fault cleared it: look again */
 		}
 		if (!(nt_protect_access(state & PS_PROT_MASK) & access))
-			return VM_FAULT_SIGSEGV;
+			return winmm_vad_refuse(vad, vmf->address, WINMM_FAULT_ACCESS_VIOLATION,
+						access);
 		if (state & PS_FRAME)
 			break;
 		page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
@@ -215,13 +229,16 @@ static vm_fault_t winmm_vad_pfn_mkwrite(struct vm_fault *vmf)
 {
 	struct winmm_vad *vad = vmf->vma->vm_private_data;
 	unsigned long idx = (vmf->address - vad->start) >> PAGE_SHIFT;
-	vm_fault_t ret = VM_FAULT_SIGSEGV;
+	vm_fault_t ret;
 	void *entry;
 
 	down_read(&vad->lock);
 	entry = xa_load(&vad->pages, idx);
 	if (entry && (nt_protect_access(xa_to_value(entry) & PS_PROT_MASK) & NT_ACCESS_WRITE))
 		ret = 0;
+	else
+		ret = winmm_vad_refuse(vad, vmf->address, WINMM_FAULT_ACCESS_VIOLATION,
+				       NT_ACCESS_WRITE);
 	up_read(&vad->lock);
 	return ret;
 }

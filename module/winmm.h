@@ -17,6 +17,7 @@
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -26,6 +27,23 @@ struct file;
 struct mm_struct;
 struct task_struct;
 struct vm_area_struct;
+
+/* Refused accesses remembered per thread, by thread id modulo this. */
+#define WINMM_FAULT_SLOTS	16
+
+/**
+ * struct winmm_fault_slot - the last access the module refused to a thread.
+ * @tid:	the thread.
+ * @page:	the page of the faulting address.
+ * @reason:	WINMM_FAULT_*; WINMM_FAULT_UNKNOWN once read.
+ * @access:	WINMM_ACCESS_*.
+ */
+struct winmm_fault_slot {
+	pid_t tid;
+	unsigned long page;
+	u32 reason;
+	u32 access;
+};
 
 /**
  * struct winmm_process - the winmm context of one address space.
@@ -43,6 +61,8 @@ struct vm_area_struct;
  * @mmap_vad:	the VAD an allocating call is mapping, for ->mmap to adopt;
  *		only @mmap_task's mmap may take it. Both written under @lock.
  * @mmap_task:	the task inside vm_mmap() for @mmap_vad.
+ * @faults_lock: protects @faults; taken in the fault path, never nested.
+ * @faults:	refused accesses, for libwinmm's exception handling.
  */
 struct winmm_process {
 	struct mm_struct *mm;
@@ -54,6 +74,8 @@ struct winmm_process {
 	unsigned long bottom_up_base;
 	struct winmm_vad *mmap_vad;
 	struct task_struct *mmap_task;
+	spinlock_t faults_lock;
+	struct winmm_fault_slot faults[WINMM_FAULT_SLOTS];
 };
 
 /* Flags of a VAD. */
@@ -121,6 +143,11 @@ u32 winmm_vad_protect(struct winmm_vad *vad, struct vm_area_struct *vma,
 void winmm_vad_query(struct winmm_vad *vad, unsigned long idx,
 		     u32 *state, u32 *protect, unsigned long *pages);
 long winmm_frames(void);
+
+/* fault_reason.c */
+void winmm_fault_record(struct winmm_process *proc, unsigned long address,
+			u32 reason, u32 access);
+long winmm_ioctl_fault_reason(struct winmm_process *proc, void __user *arg);
 
 /* placement.c */
 void winmm_placement_init(struct winmm_process *proc);

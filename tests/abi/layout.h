@@ -16,7 +16,8 @@
 	X(winmm_free, 32)			\
 	X(winmm_protect, 32)			\
 	X(winmm_query, 56)			\
-	X(winmm_memory_status, 48)
+	X(winmm_memory_status, 48)		\
+	X(winmm_fault_reason, 24)
 
 /* X(struct, field, offset, size) */
 #define WINMM_ABI_FIELDS(X)					\
@@ -58,7 +59,10 @@
 	X(winmm_memory_status, commit_total, 16, 8)		\
 	X(winmm_memory_status, process_commit, 24, 8)		\
 	X(winmm_memory_status, total_phys, 32, 8)		\
-	X(winmm_memory_status, avail_phys, 40, 8)
+	X(winmm_memory_status, avail_phys, 40, 8)		\
+	X(winmm_fault_reason, address, 8, 8)			\
+	X(winmm_fault_reason, reason, 16, 4)			\
+	X(winmm_fault_reason, access, 20, 4)
 
 #define WINMM_ABI_CHECK_STRUCT(s, sz)					\
 	_Static_assert(sizeof(struct s) == (sz), "sizeof(struct " #s ")");
@@ -79,6 +83,7 @@
 	_Static_assert(WINMM_FREE_SIZE_VER0 == 32, "free VER0");	\
 	_Static_assert(WINMM_PROTECT_SIZE_VER0 == 32, "protect VER0");	\
 	_Static_assert(WINMM_QUERY_SIZE_VER0 == 56, "query VER0");	\
-	_Static_assert(WINMM_MEMORY_STATUS_SIZE_VER0 == 48, "memory_status VER0");
+	_Static_assert(WINMM_MEMORY_STATUS_SIZE_VER0 == 48, "memory_status VER0"); \
+	_Static_assert(WINMM_FAULT_REASON_SIZE_VER0 == 24, "fault_reason VER0");
 
 #endif /* WINMM_TESTS_ABI_LAYOUT_H */

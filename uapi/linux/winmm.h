@@ -33,6 +33,7 @@
 /* Feature bits reported by WINMM_IOC_VERSION. */
 #define WINMM_FEATURE_SYSTEM_INFO	_BITULL(0)
 #define WINMM_FEATURE_VIRTUAL_MEMORY	_BITULL(1)	/* alloc, free, protect, query, status */
+#define WINMM_FEATURE_FAULT_REASON	_BITULL(2)
 
 /* Windows' constants that the kernel side applies. */
 #define WINMM_PAGE_SIZE			4096U
@@ -225,6 +226,40 @@ struct winmm_memory_status {
 
 #define WINMM_MEMORY_STATUS_SIZE_VER0	48
 
+/* Why the module refused an access (struct winmm_fault_reason.reason). */
+#define WINMM_FAULT_UNKNOWN		0	/* no refusal of the module's on record */
+#define WINMM_FAULT_ACCESS_VIOLATION	1
+#define WINMM_FAULT_GUARD_PAGE		2
+
+/* The access that faulted: EXCEPTION_RECORD.ExceptionInformation[0]'s values. */
+#define WINMM_ACCESS_READ		0
+#define WINMM_ACCESS_WRITE		1
+#define WINMM_ACCESS_EXECUTE		8
+
+/**
+ * struct winmm_fault_reason - WINMM_IOC_FAULT_REASON: why a fault failed.
+ * @size:	in: sizeof(struct winmm_fault_reason) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @address:	in: the faulting address (siginfo's si_addr).
+ * @reason:	out: WINMM_FAULT_*, for the calling thread's last refused
+ *		access at @address's page; the record is consumed.
+ * @access:	out: WINMM_ACCESS_* of that access.
+ *
+ * The module refuses accesses to reserved, no-access and guard pages and
+ * writes to read-only pages; the CPU refuses execution of NX pages by itself,
+ * so those show as WINMM_FAULT_UNKNOWN and the caller reads the page-fault
+ * error code of its signal context instead.
+ */
+struct winmm_fault_reason {
+	__u32 size;
+	__u32 status;
+	__u64 address;
+	__u32 reason;
+	__u32 access;
+};
+
+#define WINMM_FAULT_REASON_SIZE_VER0	24
+
 #define WINMM_IOC_MAGIC		0xD7	/* free in ioctl-number.rst */
 
 #define WINMM_IOC_VERSION	_IOWR(WINMM_IOC_MAGIC, 0x00, struct winmm_version)
@@ -234,5 +269,6 @@ struct winmm_memory_status {
 #define WINMM_IOC_PROTECT	_IOWR(WINMM_IOC_MAGIC, 0x04, struct winmm_protect)
 #define WINMM_IOC_QUERY		_IOWR(WINMM_IOC_MAGIC, 0x05, struct winmm_query)
 #define WINMM_IOC_MEMORY_STATUS	_IOWR(WINMM_IOC_MAGIC, 0x06, struct winmm_memory_status)
+#define WINMM_IOC_FAULT_REASON	_IOWR(WINMM_IOC_MAGIC, 0x07, struct winmm_fault_reason)
 
 #endif /* _UAPI_LINUX_WINMM_H */

@@ -210,7 +210,83 @@ typedef struct _MEMORYSTATUSEX {
 	DWORDLONG ullAvailExtendedVirtual;
 } MEMORYSTATUSEX, *LPMEMORYSTATUSEX;
 
+/* winnt.h: exceptions, x64 layout. */
+#define EXCEPTION_MAXIMUM_PARAMETERS	15
+#define EXCEPTION_CONTINUE_EXECUTION	(-1)
+#define EXCEPTION_CONTINUE_SEARCH	0
+#define EXCEPTION_EXECUTE_HANDLER	1
+#define EXCEPTION_ACCESS_VIOLATION	STATUS_ACCESS_VIOLATION
+#define EXCEPTION_GUARD_PAGE		STATUS_GUARD_PAGE_VIOLATION
+#define CONTEXT_AMD64			0x00100000L
+#define CONTEXT_CONTROL			(CONTEXT_AMD64 | 0x1L)
+#define CONTEXT_INTEGER			(CONTEXT_AMD64 | 0x2L)
+#define CONTEXT_SEGMENTS		(CONTEXT_AMD64 | 0x4L)
+#define CONTEXT_FLOATING_POINT		(CONTEXT_AMD64 | 0x8L)
+
+typedef struct __attribute__((aligned(16))) _M128A {
+	ULONGLONG Low;
+	LONGLONG High;
+} M128A, *PM128A;
+
+typedef struct __attribute__((aligned(16))) _XMM_SAVE_AREA32 {
+	WORD ControlWord;
+	WORD StatusWord;
+	BYTE TagWord;
+	BYTE Reserved1;
+	WORD ErrorOpcode;
+	DWORD ErrorOffset;
+	WORD ErrorSelector;
+	WORD Reserved2;
+	DWORD DataOffset;
+	WORD DataSelector;
+	WORD Reserved3;
+	DWORD MxCsr;
+	DWORD MxCsr_Mask;
+	M128A FloatRegisters[8];
+	M128A XmmRegisters[16];
+	BYTE Reserved4[96];
+} XMM_SAVE_AREA32;
+
+typedef struct __attribute__((aligned(16))) _CONTEXT {
+	DWORD64 P1Home, P2Home, P3Home, P4Home, P5Home, P6Home;
+	DWORD ContextFlags;
+	DWORD MxCsr;
+	WORD SegCs, SegDs, SegEs, SegFs, SegGs, SegSs;
+	DWORD EFlags;
+	DWORD64 Dr0, Dr1, Dr2, Dr3, Dr6, Dr7;
+	DWORD64 Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi;
+	DWORD64 R8, R9, R10, R11, R12, R13, R14, R15;
+	DWORD64 Rip;
+	XMM_SAVE_AREA32 FltSave;
+	M128A VectorRegister[26];
+	DWORD64 VectorControl;
+	DWORD64 DebugControl;
+	DWORD64 LastBranchToRip;
+	DWORD64 LastBranchFromRip;
+	DWORD64 LastExceptionToRip;
+	DWORD64 LastExceptionFromRip;
+} CONTEXT, *PCONTEXT;
+
+typedef struct _EXCEPTION_RECORD {
+	DWORD ExceptionCode;
+	DWORD ExceptionFlags;
+	struct _EXCEPTION_RECORD *ExceptionRecord;
+	PVOID ExceptionAddress;
+	DWORD NumberParameters;
+	ULONG_PTR ExceptionInformation[EXCEPTION_MAXIMUM_PARAMETERS];
+} EXCEPTION_RECORD, *PEXCEPTION_RECORD;
+
+typedef struct _EXCEPTION_POINTERS {
+	PEXCEPTION_RECORD ExceptionRecord;
+	PCONTEXT ContextRecord;
+} EXCEPTION_POINTERS, *PEXCEPTION_POINTERS;
+
+typedef LONG (NTAPI *PVECTORED_EXCEPTION_HANDLER)(struct _EXCEPTION_POINTERS *ExceptionInfo);
+
 /* errhandlingapi.h */
+PVOID WINAPI AddVectoredExceptionHandler(ULONG First, PVECTORED_EXCEPTION_HANDLER Handler);
+ULONG WINAPI RemoveVectoredExceptionHandler(PVOID Handle);
+
 DWORD WINAPI GetLastError(void);
 void WINAPI SetLastError(DWORD dwErrCode);
 

@@ -68,6 +68,11 @@ static int device_get(void)
 	return device_fd;
 }
 
+int winmm_device_fd(void)
+{
+	return __atomic_load_n(&device_fd, __ATOMIC_ACQUIRE);
+}
+
 int winmm_ioctl(unsigned long cmd, void *arg)
 {
 	int fd = device_get();

@@ -15,6 +15,9 @@
  */
 int winmm_ioctl(unsigned long cmd, void *arg);
 
+/* The device's descriptor if it is open, else -1: safe in a signal handler. */
+int winmm_device_fd(void);
+
 /*
  * Set the last error from an NTSTATUS the module returned; TRUE for success.
  * STATUS_NOT_IMPLEMENTED from the module means a feature winmm does not
