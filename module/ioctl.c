@@ -14,7 +14,8 @@
 #include "winmm.h"
 
 #define WINMM_FEATURES	(WINMM_FEATURE_SYSTEM_INFO | WINMM_FEATURE_VIRTUAL_MEMORY | \
-			 WINMM_FEATURE_FAULT_REASON)
+			 WINMM_FEATURE_FAULT_REASON | WINMM_FEATURE_LOCK | \
+			 WINMM_FEATURE_WRITE_WATCH | WINMM_FEATURE_RESET)
 
 /**
  * winmm_copy_struct_in() - Read a size-prefixed ioctl struct.
@@ -138,6 +139,10 @@ long winmm_ioctl(struct file *file, struct winmm_process *proc,
 		return winmm_ioctl_memory_status(proc, arg);
 	case _IOC_NR(WINMM_IOC_FAULT_REASON):
 		return winmm_ioctl_fault_reason(proc, arg);
+	case _IOC_NR(WINMM_IOC_LOCK):
+		return winmm_ioctl_lock(proc, arg);
+	case _IOC_NR(WINMM_IOC_WRITE_WATCH):
+		return winmm_ioctl_write_watch(proc, arg);
 	default:
 		return -ENOTTY;
 	}

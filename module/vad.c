@@ -24,11 +24,16 @@
  *   bits 0-10   its PAGE_* protection, GUARD/NOCACHE/WRITECOMBINE included
  *   bit 11      it has a frame, whose PFN is in bits 16 and up
  *   bit 12      committed by the call in progress (undone if it fails)
+ *   bit 13      locked (VirtualLock)
+ *   bit 14      written since write watch was last reset
  */
 #define PS_PROT_MASK	0x7ffUL
 #define PS_FRAME	BIT(11)
 #define PS_NEW		BIT(12)
+#define PS_LOCKED	BIT(13)
+#define PS_WW_DIRTY	BIT(14)
 #define PS_PFN_SHIFT	16
+#define PS_FRAME_BITS	(PS_FRAME | (~0UL << PS_PFN_SHIFT))
 
 /* Frames the module holds, for debugfs and the leak tests. */
 static atomic_long_t winmm_nr_frames = ATOMIC_LONG_INIT(0);
@@ -124,15 +129,19 @@ void winmm_vad_destroy(struct winmm_vad *vad)
 	kfree_rcu(vad, rcu);
 }
 
-/* The PTE protection for a page of protection @protect. */
-static pgprot_t winmm_vad_pgprot(u32 protect)
+/*
+ * The PTE protection for a page in state @state: its protection, read-only
+ * while write watch waits for the page's first write.
+ */
+static pgprot_t winmm_vad_pgprot(struct winmm_vad *vad, unsigned long state)
 {
-	unsigned int access = nt_protect_access(protect);
+	unsigned int access = nt_protect_access(state & PS_PROT_MASK);
 	vm_flags_t flags = VM_SHARED;
 
 	if (access & NT_ACCESS_READ)
 		flags |= VM_READ;
-	if (access & NT_ACCESS_WRITE)
+	if ((access & NT_ACCESS_WRITE) &&
+	    (!(vad->flags & WINMM_VAD_WRITE_WATCH) || (state & PS_WW_DIRTY)))
 		flags |= VM_WRITE;
 	if (access & NT_ACCESS_EXECUTE)
 		flags |= VM_EXEC;
@@ -189,24 +198,31 @@ static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
 		if (!(nt_protect_access(state & PS_PROT_MASK) & access))
 			return winmm_vad_refuse(vad, vmf->address, WINMM_FAULT_ACCESS_VIOLATION,
 						access);
-		if (state & PS_FRAME)
+		new = state;
+		if ((vad->flags & WINMM_VAD_WRITE_WATCH) && access == NT_ACCESS_WRITE)
+			new |= PS_WW_DIRTY;
+		page = NULL;
+		if (!(state & PS_FRAME)) {
+			page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+			if (!page)
+				return VM_FAULT_OOM;
+			new |= PS_FRAME | (page_to_pfn(page) << PS_PFN_SHIFT);
+		}
+		if (new == state)
 			break;
-		page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
-		if (!page)
-			return VM_FAULT_OOM;
-		new = state | PS_FRAME | (page_to_pfn(page) << PS_PFN_SHIFT);
 		/* Replacing an entry that exists never allocates. */
 		old = xa_cmpxchg(&vad->pages, idx, entry, ps_entry(new), GFP_NOWAIT);
 		if (old == entry) {
-			atomic_long_inc(&winmm_nr_frames);
+			if (page)
+				atomic_long_inc(&winmm_nr_frames);
 			state = new;
 			break;
 		}
-		__free_page(page);	/* another fault gave it a frame first */
+		if (page)
+			__free_page(page);	/* another fault changed it first: again */
 	}
 	return vmf_insert_pfn_prot(vmf->vma, vmf->address & PAGE_MASK,
-				   state >> PS_PFN_SHIFT,
-				   winmm_vad_pgprot(state & PS_PROT_MASK));
+				   state >> PS_PFN_SHIFT, winmm_vad_pgprot(vad, state));
 }
 
 static vm_fault_t winmm_vad_fault(struct vm_fault *vmf)
@@ -223,22 +239,32 @@ static vm_fault_t winmm_vad_fault(struct vm_fault *vmf)
 /*
  * A write to a present read-only PTE. Without this hook the kernel would make
  * a shared PFN mapping writable on its own; only a page whose protection
- * allows writing may become writable.
+ * allows writing may become writable, and write watch records it here.
  */
 static vm_fault_t winmm_vad_pfn_mkwrite(struct vm_fault *vmf)
 {
 	struct winmm_vad *vad = vmf->vma->vm_private_data;
 	unsigned long idx = (vmf->address - vad->start) >> PAGE_SHIFT;
-	vm_fault_t ret;
-	void *entry;
+	vm_fault_t ret = 0;
+	unsigned long state;
+	void *entry, *old;
 
 	down_read(&vad->lock);
-	entry = xa_load(&vad->pages, idx);
-	if (entry && (nt_protect_access(xa_to_value(entry) & PS_PROT_MASK) & NT_ACCESS_WRITE))
-		ret = 0;
-	else
-		ret = winmm_vad_refuse(vad, vmf->address, WINMM_FAULT_ACCESS_VIOLATION,
-				       NT_ACCESS_WRITE);
+	for (;;) {
+		entry = xa_load(&vad->pages, idx);
+		state = entry ? xa_to_value(entry) : 0;
+		if (!entry || !(nt_protect_access(state & PS_PROT_MASK) & NT_ACCESS_WRITE)) {
+			ret = winmm_vad_refuse(vad, vmf->address, WINMM_FAULT_ACCESS_VIOLATION,
+					       NT_ACCESS_WRITE);
+			break;
+		}
+		if (!(vad->flags & WINMM_VAD_WRITE_WATCH) || (state & PS_WW_DIRTY))
+			break;
+		old = xa_cmpxchg(&vad->pages, idx, entry, ps_entry(state | PS_WW_DIRTY),
+				 GFP_NOWAIT);
+		if (old == entry)
+			break;
+	}
 	up_read(&vad->lock);
 	return ret;
 }
@@ -508,4 +534,168 @@ void winmm_vad_query(struct winmm_vad *vad, unsigned long idx,
 		next++;
 	}
 	*pages = next - idx;
+}
+
+/**
+ * winmm_vad_lock() - Lock or unlock pages [@first, @last).
+ * @vad: the VAD.
+ * @first: first page index.
+ * @last: one past the last page index.
+ * @lock: true to lock, false to unlock.
+ *
+ * Locking needs every page committed and accessible, and gives each its
+ * frame now (locked pages stay resident). Unlocking needs every page locked.
+ * Nothing changes on failure.
+ *
+ * Return: WINMM_STATUS_SUCCESS, WINMM_STATUS_NOT_COMMITTED,
+ * WINMM_STATUS_ACCESS_VIOLATION (a no-access or guard page),
+ * WINMM_STATUS_NOT_LOCKED or WINMM_STATUS_NO_MEMORY.
+ */
+u32 winmm_vad_lock(struct winmm_vad *vad, unsigned long first, unsigned long last,
+		   bool lock)
+{
+	unsigned long idx, n = 0;
+	u32 status = WINMM_STATUS_SUCCESS;
+	void *entry;
+
+	down_write(&vad->lock);
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
+		unsigned long state = xa_to_value(entry);
+		u32 prot = state & PS_PROT_MASK;
+
+		n++;
+		if (!lock && !(state & PS_LOCKED))
+			status = WINMM_STATUS_NOT_LOCKED;
+		else if (lock && (!nt_protect_access(prot) || (prot & NT_PAGE_GUARD)))
+			status = WINMM_STATUS_ACCESS_VIOLATION;
+	}
+	if (n != last - first)
+		status = WINMM_STATUS_NOT_COMMITTED;
+	if (status)
+		goto out_unlock;
+	/* Frames first: if one cannot be had, no page is marked locked. */
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
+		unsigned long state = xa_to_value(entry);
+		struct page *page;
+
+		if (!lock || (state & PS_FRAME))
+			continue;
+		page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+		if (!page) {
+			status = WINMM_STATUS_NO_MEMORY;
+			goto out_unlock;
+		}
+		state |= PS_FRAME | (page_to_pfn(page) << PS_PFN_SHIFT);
+		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL);
+		atomic_long_inc(&winmm_nr_frames);
+	}
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
+		unsigned long state = xa_to_value(entry);
+
+		state = lock ? state | PS_LOCKED : state & ~PS_LOCKED;
+		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL);
+	}
+out_unlock:
+	up_write(&vad->lock);
+	return status;
+}
+
+/**
+ * winmm_vad_write_watch() - Report, and maybe reset, pages written since the last reset.
+ * @vad: a VAD made with MEM_WRITE_WATCH.
+ * @vma: its VMA; mmap_lock held.
+ * @first: first page index; set to where a next call should go on.
+ * @last: one past the last page index.
+ * @reset: clear what is reported; the next write to each is recorded again.
+ * @found: filled with the indexes of written pages, ascending.
+ * @max: room in @found.
+ *
+ * Return: how many indexes were stored.
+ */
+unsigned long winmm_vad_write_watch(struct winmm_vad *vad, struct vm_area_struct *vma,
+				    unsigned long *first, unsigned long last, bool reset,
+				    unsigned long *found, unsigned long max)
+{
+	unsigned long idx, n = 0, next = last;
+	void *entry;
+
+	down_write(&vad->lock);
+	xa_for_each_range(&vad->pages, idx, entry, *first, last - 1) {
+		unsigned long state = xa_to_value(entry);
+
+		if (!(state & PS_WW_DIRTY))
+			continue;
+		if (n == max) {
+			next = idx;	/* the first one not reported */
+			break;
+		}
+		found[n++] = idx;
+		if (reset) {
+			xa_store(&vad->pages, idx, ps_entry(state & ~PS_WW_DIRTY), GFP_KERNEL);
+			/* The next write must fault again to be seen. */
+			winmm_vad_zap(vad, vma, idx, idx + 1);
+		}
+	}
+	*first = next;
+	up_write(&vad->lock);
+	return n;
+}
+
+/**
+ * winmm_vad_reset_watch() - Forget every write in [@first, @last) (ResetWriteWatch).
+ * @vad: a VAD made with MEM_WRITE_WATCH.
+ * @vma: its VMA; mmap_lock held.
+ * @first: first page index.
+ * @last: one past the last page index.
+ */
+void winmm_vad_reset_watch(struct winmm_vad *vad, struct vm_area_struct *vma,
+			   unsigned long first, unsigned long last)
+{
+	unsigned long idx;
+	void *entry;
+
+	down_write(&vad->lock);
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
+		unsigned long state = xa_to_value(entry);
+
+		if (state & PS_WW_DIRTY)
+			xa_store(&vad->pages, idx, ps_entry(state & ~PS_WW_DIRTY), GFP_KERNEL);
+	}
+	winmm_vad_zap(vad, vma, first, last);
+	up_write(&vad->lock);
+}
+
+/**
+ * winmm_vad_reset() - MEM_RESET: the contents of [@first, @last) may go.
+ * @vad: the VAD.
+ * @vma: its VMA; mmap_lock held.
+ * @first: first page index.
+ * @last: one past the last page index.
+ *
+ * Windows lets the pages' contents be kept or replaced by zeros; winmm
+ * gives the frames back now, so the memory is free at once. Pages stay
+ * committed with their protection; locked pages keep their frames.
+ */
+void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
+		     unsigned long first, unsigned long last)
+{
+	unsigned long idx;
+	long frames = 0;
+	LIST_HEAD(list);
+	void *entry;
+
+	down_write(&vad->lock);
+	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
+		unsigned long state = xa_to_value(entry);
+
+		if (!(state & PS_FRAME) || (state & PS_LOCKED))
+			continue;
+		list_add(&ps_page(state)->lru, &list);
+		frames++;
+		xa_store(&vad->pages, idx, ps_entry(state & ~PS_FRAME_BITS), GFP_KERNEL);
+	}
+	if (frames)
+		winmm_vad_zap(vad, vma, first, last);
+	up_write(&vad->lock);
+	winmm_vad_free_frames(&list, frames);
 }

@@ -12,6 +12,8 @@
 #include <linux/mman.h>
 #include <linux/mmap_lock.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/winmm.h>
 
 #include "core/nt_rules.h"
@@ -131,6 +133,32 @@ static u32 winmm_commit_existing(struct winmm_process *proc, struct winmm_alloc 
 	return status;
 }
 
+/* MEM_RESET: the range's contents may go; it stays committed. */
+static u32 winmm_reset(struct winmm_process *proc, struct winmm_alloc *a)
+{
+	struct vm_area_struct *vma;
+	struct winmm_vad *vad;
+	u64 start, end;
+	u32 status = WINMM_STATUS_SUCCESS;
+
+	if (!nt_round_range(a->address, a->length, NT_PAGE_SIZE, &start, &end) ||
+	    end - 1 > winmm_user_max())
+		return WINMM_STATUS_INVALID_PARAMETER;
+	mutex_lock(&proc->lock);
+	mmap_read_lock(proc->mm);
+	vad = winmm_vad_at(proc, start, &vma);
+	if (!vad || end > vad->end)
+		status = WINMM_STATUS_CONFLICTING_ADDRESSES;
+	else
+		winmm_vad_reset(vad, vma, (start - vad->start) >> PAGE_SHIFT,
+				(end - vad->start) >> PAGE_SHIFT);
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+	a->address = start;
+	a->length = end - start;
+	return status;
+}
+
 static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
 			  struct winmm_alloc *a)
 {
@@ -138,14 +166,19 @@ static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
 
 	if (status)
 		return status;
-	/* MEM_RESET and MEM_RESET_UNDO come with working sets. */
-	if (a->type & (NT_MEM_RESET | NT_MEM_RESET_UNDO))
+	/*
+	 * MEM_RESET gives frames back at once, so there is never anything for
+	 * MEM_RESET_UNDO to bring back; it is not offered rather than faked.
+	 */
+	if (a->type & NT_MEM_RESET_UNDO)
 		return WINMM_STATUS_NOT_IMPLEMENTED;
 	status = nt_check_private_protect(a->protect);
 	if (status)
 		return status;
 	if (!a->length || a->address > winmm_user_max())
 		return WINMM_STATUS_INVALID_PARAMETER;
+	if (a->type & NT_MEM_RESET)
+		return winmm_reset(proc, a);
 	/* MEM_COMMIT with no address reserves too, as on Windows. */
 	if ((a->type & NT_MEM_RESERVE) || !a->address)
 		return winmm_reserve(file, proc, a);
@@ -413,4 +446,152 @@ long winmm_ioctl_memory_status(struct winmm_process *proc, void __user *arg)
 	m.total_phys = (u64)totalram_pages() << PAGE_SHIFT;
 	m.avail_phys = (u64)si_mem_available() << PAGE_SHIFT;
 	return winmm_copy_struct_out(arg, &m, sizeof(m));
+}
+
+static u32 winmm_lock_pages(struct winmm_process *proc, struct winmm_lock *l)
+{
+	struct vm_area_struct *vma;
+	struct winmm_vad *vad;
+	u64 start, end;
+	u32 status;
+
+	if (!nt_round_range(l->address, l->length, NT_PAGE_SIZE, &start, &end) ||
+	    end - 1 > winmm_user_max())
+		return WINMM_STATUS_INVALID_PARAMETER;
+	mutex_lock(&proc->lock);
+	mmap_read_lock(proc->mm);
+	vad = winmm_vad_at(proc, start, &vma);
+	if (!vad || end > vad->end)
+		status = WINMM_STATUS_NOT_COMMITTED;
+	else
+		status = winmm_vad_lock(vad, (start - vad->start) >> PAGE_SHIFT,
+					(end - vad->start) >> PAGE_SHIFT,
+					l->op == WINMM_LOCK_PAGES);
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+	if (!status) {
+		l->address = start;
+		l->length = end - start;
+	}
+	return status;
+}
+
+/**
+ * winmm_ioctl_lock() - WINMM_IOC_LOCK.
+ * @proc: the context.
+ * @arg: the user's struct winmm_lock.
+ *
+ * Return: 0 (outcome in status), -EINVAL for an unknown op or non-zero
+ * padding, or the copy's error.
+ */
+long winmm_ioctl_lock(struct winmm_process *proc, void __user *arg)
+{
+	struct winmm_lock l;
+	int ret;
+
+	ret = winmm_copy_struct_in(&l, sizeof(l), WINMM_LOCK_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (l.__pad0 || l.op > WINMM_UNLOCK_PAGES)
+		return -EINVAL;
+	l.status = winmm_lock_pages(proc, &l);
+	return winmm_copy_struct_out(arg, &l, sizeof(l));
+}
+
+/* Written pages found per pass, gathered under the VAD's lock, copied out after. */
+#define WW_CHUNK	256
+
+static int winmm_write_watch(struct winmm_process *proc, struct winmm_write_watch *w,
+			     u32 *status)
+{
+	bool reset_only = w->flags & WINMM_WRITE_WATCH_RESET_ONLY;
+	u64 __user *out = u64_to_user_ptr(w->addresses);
+	unsigned long *found, idx, last, n, i;
+	u64 start, end, done = 0, buf[WW_CHUNK / 4];
+	struct vm_area_struct *vma;
+	struct winmm_vad *vad;
+	int ret = 0;
+
+	*status = WINMM_STATUS_INVALID_PARAMETER;
+	if ((w->flags & ~(WINMM_WRITE_WATCH_RESET | WINMM_WRITE_WATCH_RESET_ONLY)) ||
+	    (reset_only && (w->flags & WINMM_WRITE_WATCH_RESET)) ||
+	    !nt_round_range(w->address, w->length, NT_PAGE_SIZE, &start, &end) ||
+	    end - 1 > winmm_user_max() ||
+	    (!reset_only && (!w->count || w->count > ULONG_MAX / sizeof(u64))))
+		return 0;
+	/* A bad buffer fails before anything is reset. */
+	if (!reset_only && clear_user(out, w->count * sizeof(u64)))
+		return -EFAULT;
+	found = kmalloc_array(WW_CHUNK, sizeof(*found), GFP_KERNEL);
+	if (!found)
+		return -ENOMEM;
+
+	mutex_lock(&proc->lock);
+	for (idx = 0;;) {
+		mmap_read_lock(proc->mm);
+		vad = winmm_vad_at(proc, start, &vma);
+		if (!vad || end > vad->end || !(vad->flags & WINMM_VAD_WRITE_WATCH)) {
+			mmap_read_unlock(proc->mm);
+			break;	/* STATUS_INVALID_PARAMETER, as Windows */
+		}
+		if (!idx)
+			idx = (start - vad->start) >> PAGE_SHIFT;
+		last = (end - vad->start) >> PAGE_SHIFT;
+		if (reset_only) {
+			winmm_vad_reset_watch(vad, vma, idx, last);
+			mmap_read_unlock(proc->mm);
+			*status = WINMM_STATUS_SUCCESS;
+			break;
+		}
+		n = winmm_vad_write_watch(vad, vma, &idx, last,
+					  w->flags & WINMM_WRITE_WATCH_RESET, found,
+					  min_t(u64, WW_CHUNK, w->count - done));
+		start = vad->start;
+		mmap_read_unlock(proc->mm);
+		/* Copy out with no lock held: the buffer may be winmm memory. */
+		for (i = 0; i < n && !ret; i += ARRAY_SIZE(buf)) {
+			unsigned long j, k = min_t(unsigned long, n - i, ARRAY_SIZE(buf));
+
+			for (j = 0; j < k; j++)
+				buf[j] = start + (found[i + j] << PAGE_SHIFT);
+			if (copy_to_user(out + done + i, buf, k * sizeof(u64)))
+				ret = -EFAULT;
+		}
+		done += n;
+		if (ret || idx >= last || done == w->count) {
+			*status = WINMM_STATUS_SUCCESS;
+			break;
+		}
+		start = start + (idx << PAGE_SHIFT);
+		end = start + ((last - idx) << PAGE_SHIFT);
+		idx = 0;
+	}
+	mutex_unlock(&proc->lock);
+	kfree(found);
+	w->count = done;
+	return ret;
+}
+
+/**
+ * winmm_ioctl_write_watch() - WINMM_IOC_WRITE_WATCH.
+ * @proc: the context.
+ * @arg: the user's struct winmm_write_watch.
+ *
+ * Return: 0 (outcome in status), -EINVAL for non-zero padding, -EFAULT for
+ * a bad address array, -ENOMEM.
+ */
+long winmm_ioctl_write_watch(struct winmm_process *proc, void __user *arg)
+{
+	struct winmm_write_watch w;
+	int ret;
+
+	ret = winmm_copy_struct_in(&w, sizeof(w), WINMM_WRITE_WATCH_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (w.__pad0)
+		return -EINVAL;
+	ret = winmm_write_watch(proc, &w, &w.status);
+	if (ret)
+		return ret;
+	return winmm_copy_struct_out(arg, &w, sizeof(w));
 }

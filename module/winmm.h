@@ -74,7 +74,7 @@ struct winmm_process {
 	unsigned long bottom_up_base;
 	struct winmm_vad *mmap_vad;
 	struct task_struct *mmap_task;
-	spinlock_t faults_lock;
+	spinlock_t faults_lock;		/* see above: guards @faults only */
 	struct winmm_fault_slot faults[WINMM_FAULT_SLOTS];
 };
 
@@ -142,6 +142,15 @@ u32 winmm_vad_protect(struct winmm_vad *vad, struct vm_area_struct *vma,
 		      u32 *old_protect);
 void winmm_vad_query(struct winmm_vad *vad, unsigned long idx,
 		     u32 *state, u32 *protect, unsigned long *pages);
+u32 winmm_vad_lock(struct winmm_vad *vad, unsigned long first, unsigned long last,
+		   bool lock);
+unsigned long winmm_vad_write_watch(struct winmm_vad *vad, struct vm_area_struct *vma,
+				    unsigned long *first, unsigned long last, bool reset,
+				    unsigned long *found, unsigned long max);
+void winmm_vad_reset_watch(struct winmm_vad *vad, struct vm_area_struct *vma,
+			   unsigned long first, unsigned long last);
+void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
+		     unsigned long first, unsigned long last);
 long winmm_frames(void);
 
 /* fault_reason.c */
@@ -163,5 +172,7 @@ long winmm_ioctl_free(struct winmm_process *proc, void __user *arg);
 long winmm_ioctl_protect(struct winmm_process *proc, void __user *arg);
 long winmm_ioctl_query(struct winmm_process *proc, void __user *arg);
 long winmm_ioctl_memory_status(struct winmm_process *proc, void __user *arg);
+long winmm_ioctl_lock(struct winmm_process *proc, void __user *arg);
+long winmm_ioctl_write_watch(struct winmm_process *proc, void __user *arg);
 
 #endif /* WINMM_INTERNAL_H */

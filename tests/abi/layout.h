@@ -17,7 +17,9 @@
 	X(winmm_protect, 32)			\
 	X(winmm_query, 56)			\
 	X(winmm_memory_status, 48)		\
-	X(winmm_fault_reason, 24)
+	X(winmm_fault_reason, 24)		\
+	X(winmm_lock, 32)			\
+	X(winmm_write_watch, 48)
 
 /* X(struct, field, offset, size) */
 #define WINMM_ABI_FIELDS(X)					\
@@ -62,7 +64,17 @@
 	X(winmm_memory_status, avail_phys, 40, 8)		\
 	X(winmm_fault_reason, address, 8, 8)			\
 	X(winmm_fault_reason, reason, 16, 4)			\
-	X(winmm_fault_reason, access, 20, 4)
+	X(winmm_fault_reason, access, 20, 4)			\
+	X(winmm_lock, op, 8, 4)					\
+	X(winmm_lock, __pad0, 12, 4)				\
+	X(winmm_lock, address, 16, 8)				\
+	X(winmm_lock, length, 24, 8)				\
+	X(winmm_write_watch, flags, 8, 4)			\
+	X(winmm_write_watch, __pad0, 12, 4)			\
+	X(winmm_write_watch, address, 16, 8)			\
+	X(winmm_write_watch, length, 24, 8)			\
+	X(winmm_write_watch, addresses, 32, 8)			\
+	X(winmm_write_watch, count, 40, 8)
 
 #define WINMM_ABI_CHECK_STRUCT(s, sz)					\
 	_Static_assert(sizeof(struct s) == (sz), "sizeof(struct " #s ")");
@@ -84,6 +96,8 @@
 	_Static_assert(WINMM_PROTECT_SIZE_VER0 == 32, "protect VER0");	\
 	_Static_assert(WINMM_QUERY_SIZE_VER0 == 56, "query VER0");	\
 	_Static_assert(WINMM_MEMORY_STATUS_SIZE_VER0 == 48, "memory_status VER0"); \
-	_Static_assert(WINMM_FAULT_REASON_SIZE_VER0 == 24, "fault_reason VER0");
+	_Static_assert(WINMM_FAULT_REASON_SIZE_VER0 == 24, "fault_reason VER0"); \
+	_Static_assert(WINMM_LOCK_SIZE_VER0 == 32, "lock VER0");	\
+	_Static_assert(WINMM_WRITE_WATCH_SIZE_VER0 == 48, "write_watch VER0");
 
 #endif /* WINMM_TESTS_ABI_LAYOUT_H */

@@ -34,6 +34,9 @@
 #define WINMM_FEATURE_SYSTEM_INFO	_BITULL(0)
 #define WINMM_FEATURE_VIRTUAL_MEMORY	_BITULL(1)	/* alloc, free, protect, query, status */
 #define WINMM_FEATURE_FAULT_REASON	_BITULL(2)
+#define WINMM_FEATURE_LOCK		_BITULL(3)
+#define WINMM_FEATURE_WRITE_WATCH	_BITULL(4)
+#define WINMM_FEATURE_RESET		_BITULL(5)	/* MEM_RESET (not MEM_RESET_UNDO) */
 
 /* Windows' constants that the kernel side applies. */
 #define WINMM_PAGE_SIZE			4096U
@@ -260,6 +263,63 @@ struct winmm_fault_reason {
 
 #define WINMM_FAULT_REASON_SIZE_VER0	24
 
+/* struct winmm_lock.op */
+#define WINMM_LOCK_PAGES		0	/* NtLockVirtualMemory */
+#define WINMM_UNLOCK_PAGES		1	/* NtUnlockVirtualMemory */
+
+/**
+ * struct winmm_lock - WINMM_IOC_LOCK: VirtualLock and VirtualUnlock.
+ * @size:	in: sizeof(struct winmm_lock) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @op:		in: WINMM_LOCK_PAGES or WINMM_UNLOCK_PAGES.
+ * @__pad0:	must be zero.
+ * @address:	in: an address in the range; out: its rounded start.
+ * @length:	in: bytes; out: bytes covered, whole pages.
+ *
+ * Locking gives every page of the committed range its frame now; locked
+ * pages are never trimmed. Unlocking fails with STATUS_NOT_LOCKED, changing
+ * nothing, if any page of the range is not locked.
+ */
+struct winmm_lock {
+	__u32 size;
+	__u32 status;
+	__u32 op;
+	__u32 __pad0;
+	__u64 address;
+	__u64 length;
+};
+
+#define WINMM_LOCK_SIZE_VER0		32
+
+/* struct winmm_write_watch.flags */
+#define WINMM_WRITE_WATCH_RESET		0x1	/* reset what is reported (WRITE_WATCH_FLAG_RESET) */
+#define WINMM_WRITE_WATCH_RESET_ONLY	0x2	/* ResetWriteWatch: report nothing */
+
+/**
+ * struct winmm_write_watch - WINMM_IOC_WRITE_WATCH: GetWriteWatch, ResetWriteWatch.
+ * @size:	in: sizeof(struct winmm_write_watch) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @flags:	in: WINMM_WRITE_WATCH_*.
+ * @__pad0:	must be zero.
+ * @address:	in: start of the range, in a MEM_WRITE_WATCH allocation.
+ * @length:	in: bytes.
+ * @addresses:	in: user array of __u64 page addresses to fill.
+ * @count:	in: its capacity; out: the number of pages written since the
+ *		last reset, at most the capacity, in ascending order.
+ */
+struct winmm_write_watch {
+	__u32 size;
+	__u32 status;
+	__u32 flags;
+	__u32 __pad0;
+	__u64 address;
+	__u64 length;
+	__u64 addresses;
+	__u64 count;
+};
+
+#define WINMM_WRITE_WATCH_SIZE_VER0	48
+
 #define WINMM_IOC_MAGIC		0xD7	/* free in ioctl-number.rst */
 
 #define WINMM_IOC_VERSION	_IOWR(WINMM_IOC_MAGIC, 0x00, struct winmm_version)
@@ -270,5 +330,7 @@ struct winmm_fault_reason {
 #define WINMM_IOC_QUERY		_IOWR(WINMM_IOC_MAGIC, 0x05, struct winmm_query)
 #define WINMM_IOC_MEMORY_STATUS	_IOWR(WINMM_IOC_MAGIC, 0x06, struct winmm_memory_status)
 #define WINMM_IOC_FAULT_REASON	_IOWR(WINMM_IOC_MAGIC, 0x07, struct winmm_fault_reason)
+#define WINMM_IOC_LOCK		_IOWR(WINMM_IOC_MAGIC, 0x08, struct winmm_lock)
+#define WINMM_IOC_WRITE_WATCH	_IOWR(WINMM_IOC_MAGIC, 0x09, struct winmm_write_watch)
 
 #endif /* _UAPI_LINUX_WINMM_H */

@@ -91,6 +91,7 @@ typedef const WCHAR *LPCWSTR;
 #define MEM_LARGE_PAGES			0x20000000
 #define MEM_COALESCE_PLACEHOLDERS	0x00000001
 #define MEM_PRESERVE_PLACEHOLDER	0x00000002
+#define WRITE_WATCH_FLAG_RESET		0x01
 
 /* Page protections. */
 #define PAGE_NOACCESS			0x01
@@ -313,6 +314,11 @@ SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer
 			   SIZE_T dwLength);
 SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
 			     PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength);
+BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize);
+BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
+UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T dwRegionSize,
+			  PVOID *lpAddresses, ULONG_PTR *lpdwCount, LPDWORD lpdwGranularity);
+UINT WINAPI ResetWriteWatch(LPVOID lpBaseAddress, SIZE_T dwRegionSize);
 
 /* sysinfoapi.h */
 BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);

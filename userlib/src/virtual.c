@@ -137,6 +137,71 @@ WINMM_EXPORT SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
 	return VirtualQuery(lpAddress, lpBuffer, dwLength);
 }
 
+static BOOL lock_pages(LPVOID lpAddress, SIZE_T dwSize, __u32 op)
+{
+	struct winmm_lock l = {
+		.size = sizeof(l),
+		.op = op,
+		.address = (ULONG_PTR)lpAddress,
+		.length = dwSize,
+	};
+
+	return !winmm_ioctl(WINMM_IOC_LOCK, &l) && winmm_status(l.status);
+}
+
+WINMM_EXPORT BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize)
+{
+	return lock_pages(lpAddress, dwSize, WINMM_LOCK_PAGES);
+}
+
+WINMM_EXPORT BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize)
+{
+	return lock_pages(lpAddress, dwSize, WINMM_UNLOCK_PAGES);
+}
+
+/* Windows' GetWriteWatch and ResetWriteWatch return 0, or (UINT)-1 on failure. */
+#define WRITE_WATCH_FAILED	((UINT)-1)
+
+WINMM_EXPORT UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T dwRegionSize,
+				       PVOID *lpAddresses, ULONG_PTR *lpdwCount,
+				       LPDWORD lpdwGranularity)
+{
+	struct winmm_write_watch w = {
+		.size = sizeof(w),
+		.address = (ULONG_PTR)lpBaseAddress,
+		.length = dwRegionSize,
+		.addresses = (ULONG_PTR)lpAddresses,
+	};
+
+	_Static_assert(sizeof(PVOID) == sizeof(__u64), "the module fills a PVOID array");
+	if ((dwFlags & ~WRITE_WATCH_FLAG_RESET) || !lpdwCount || !lpAddresses) {
+		SetLastError(ERROR_INVALID_PARAMETER);
+		return WRITE_WATCH_FAILED;
+	}
+	w.flags = dwFlags & WRITE_WATCH_FLAG_RESET ? WINMM_WRITE_WATCH_RESET : 0;
+	w.count = *lpdwCount;
+	if (winmm_ioctl(WINMM_IOC_WRITE_WATCH, &w) || !winmm_status(w.status))
+		return WRITE_WATCH_FAILED;
+	*lpdwCount = w.count;
+	if (lpdwGranularity)
+		*lpdwGranularity = WINMM_PAGE_SIZE;
+	return 0;
+}
+
+WINMM_EXPORT UINT WINAPI ResetWriteWatch(LPVOID lpBaseAddress, SIZE_T dwRegionSize)
+{
+	struct winmm_write_watch w = {
+		.size = sizeof(w),
+		.flags = WINMM_WRITE_WATCH_RESET_ONLY,
+		.address = (ULONG_PTR)lpBaseAddress,
+		.length = dwRegionSize,
+	};
+
+	if (winmm_ioctl(WINMM_IOC_WRITE_WATCH, &w) || !winmm_status(w.status))
+		return WRITE_WATCH_FAILED;
+	return 0;
+}
+
 /* Bytes of address space the process has mapped, winmm's and Linux's. */
 static ULONGLONG mapped_bytes(void)
 {
