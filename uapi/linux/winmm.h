@@ -292,7 +292,7 @@ struct winmm_lock {
 #define WINMM_LOCK_SIZE_VER0		32
 
 /* struct winmm_write_watch.flags */
-#define WINMM_WRITE_WATCH_RESET		0x1	/* reset what is reported (WRITE_WATCH_FLAG_RESET) */
+#define WINMM_WRITE_WATCH_RESET		0x1	/* reset what is reported */
 #define WINMM_WRITE_WATCH_RESET_ONLY	0x2	/* ResetWriteWatch: report nothing */
 
 /**
