@@ -514,24 +514,32 @@ void winmm_vad_query(struct winmm_vad *vad, unsigned long idx,
 {
 	unsigned long last = (vad->end - vad->start) >> PAGE_SHIFT;
 	void *entry = xa_load(&vad->pages, idx);
-	XA_STATE(xas, &vad->pages, idx);
-	unsigned long next = idx;
+	XA_STATE(xas, &vad->pages, idx + 1);
+	unsigned long next;
 
+	/*
+	 * The run is the page just read and the like pages after it; a
+	 * concurrent change may end it early, never empty it.
+	 */
 	if (!entry) {
 		*state = NT_MEM_RESERVE;
 		*protect = 0;
-		if (!xa_find(&vad->pages, &next, last - 1, XA_PRESENT))
+		next = idx + 1;
+		if (next >= last || !xa_find(&vad->pages, &next, last - 1, XA_PRESENT))
 			next = last;
 		*pages = next - idx;
 		return;
 	}
 	*state = NT_MEM_COMMIT;
 	*protect = xa_to_value(entry) & PS_PROT_MASK;
-	xas_for_each(&xas, entry, last - 1) {
-		if (xas.xa_index != next ||
-		    (xa_to_value(entry) & PS_PROT_MASK) != *protect)
-			break;
-		next++;
+	next = idx + 1;
+	if (next < last) {
+		xas_for_each(&xas, entry, last - 1) {
+			if (xas.xa_index != next ||
+			    (xa_to_value(entry) & PS_PROT_MASK) != *protect)
+				break;
+			next++;
+		}
 	}
 	*pages = next - idx;
 }
