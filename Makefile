@@ -4,6 +4,7 @@
 #   make              libwinmm (.so, .a, winmm.pc) and winmm.ko for the running kernel
 #   make demo         boot the stock 6.12 kernel in a VM and run examples/sysinfo
 #   make check        every test: host, debug-kernel VM (KUnit + userspace), stock 6.1 and 6.12
+#   make bench        benchmarks against native Linux, in a VM on the stock 6.12 kernel
 #   make module KDIR=/lib/modules/$(uname -r)/build
 #   make install PREFIX=/usr/local
 
@@ -32,7 +33,7 @@ TEST_CFLAGS    := -std=gnu11 $(WARN) -O2 -g -pthread -static \
 HOST_TEST_CFLAGS := -std=gnu11 $(WARN) -O1 -g -pthread \
 		  -fsanitize=address,undefined -fno-sanitize-recover=all -Imodule/core
 
-.PHONY: all userlib module check demo host-test user-tests examples install clean
+.PHONY: all userlib module check demo bench host-test user-tests examples install clean
 all: userlib
 	@if [ -d "$(KDIR)" ]; then $(MAKE) module; \
 	else echo "no kernel build tree at $(KDIR): skipping winmm.ko (make module KDIR=...)"; fi
@@ -92,6 +93,13 @@ host-test: build/tests/host/range_tree_test build/tests/host/nt_rules_test userl
 
 check:
 	scripts/check
+
+build/bench/%: bench/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
+
+bench: build/bench/vm_bench
+	scripts/vm-run --kernel 6.12 --mem 2G build/bench/vm_bench
 
 demo: build/examples/sysinfo
 	scripts/vm-run --kernel 6.12 build/examples/sysinfo
