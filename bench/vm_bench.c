@@ -96,6 +96,30 @@ static double best(const struct api *api, size_t len, int n, int do_touch)
 	return b;
 }
 
+/* Where (a)'s time goes: allocate, touch, release, each timed (best of REPS). */
+static void phases(const struct api *api, const char *name, size_t len)
+{
+	double a = 1e9, t = 1e9, f = 1e9, t0, t1, t2, t3;
+	int r;
+
+	for (r = 0; r < REPS; r++) {
+		char *p;
+
+		t0 = now();
+		p = api->alloc(len);
+		t1 = now();
+		touch(p, len);
+		t2 = now();
+		api->free(p, len);
+		t3 = now();
+		a = t1 - t0 < a ? t1 - t0 : a;
+		t = t2 - t1 < t ? t2 - t1 : t;
+		f = t3 - t2 < f ? t3 - t2 : f;
+	}
+	printf("    %-6s allocate %.1f ms, touch %.1f ms (%.2f us/page), release %.1f ms\n", name,
+	       a * 1e3, t * 1e3, t * 1e6 / (len / PAGE), f * 1e3);
+}
+
 static double flips_winmm(int n)
 {
 	char *p = winmm_alloc(PAGE);
@@ -214,6 +238,8 @@ int main(void)
 	n = best(&native, 64 << 20, 1, 1);
 	printf("(a) 64 MiB reserve+commit+touch+release: winmm %.1f ms, mmap %.1f ms, ratio %.2f (goal <= 1.3)\n",
 	       w * 1e3, n * 1e3, w / n);
+	phases(&winmm, "winmm", 64 << 20);
+	phases(&native, "mmap", 64 << 20);
 
 	w = best(&winmm, 64 << 10, 2000, 0);
 	n = best(&native, 64 << 10, 2000, 0);

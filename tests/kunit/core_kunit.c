@@ -6,6 +6,7 @@
 #include <linux/random.h>
 #include <linux/rcupdate.h>
 
+#include "core/nt_rules.h"
 #include "core/range_tree.h"
 
 #define GRAN 0x10000ULL
@@ -136,7 +137,28 @@ static void range_tree_model_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, released, live, "destroy releases every owner once");
 }
 
+/* NT's flag rules as built into the module (the host tests check them exhaustively). */
+static void nt_rules_test(struct kunit *test)
+{
+	unsigned int p, valid = 0;
+
+	for (p = 0; p < 0x1000; p++)
+		valid += !nt_check_private_protect(p);
+	KUNIT_EXPECT_EQ_MSG(test, valid, 21U, "6 bases, 5 of them with each of 3 modifiers");
+	KUNIT_EXPECT_EQ(test, nt_check_private_protect(NT_PAGE_WRITECOPY), 0xC0000045U);
+	KUNIT_EXPECT_EQ(test, nt_check_private_protect(NT_PAGE_READWRITE | NT_PAGE_GUARD), 0U);
+	KUNIT_EXPECT_EQ(test, nt_check_alloc_type(NT_MEM_RESERVE | NT_MEM_COMMIT, 0), 0U);
+	KUNIT_EXPECT_EQ(test, nt_check_alloc_type(NT_MEM_COMMIT | NT_MEM_WRITE_WATCH, 0),
+			0xC000000DU);
+	KUNIT_EXPECT_EQ(test, nt_check_alloc_type(NT_MEM_RESET | NT_MEM_COMMIT, 0x10000),
+			0xC000000DU);
+	KUNIT_EXPECT_EQ(test, nt_check_free_type(NT_MEM_RELEASE, 1), 0xC000000DU);
+	KUNIT_EXPECT_EQ(test, nt_protect_access(NT_PAGE_EXECUTE_READ),
+			NT_ACCESS_READ | NT_ACCESS_EXECUTE);
+}
+
 static struct kunit_case winmm_core_cases[] = {
+	KUNIT_CASE(nt_rules_test),
 	KUNIT_CASE(range_tree_lookup_test),
 	KUNIT_CASE(range_tree_gap_test),
 	KUNIT_CASE(range_tree_model_test),
