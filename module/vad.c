@@ -269,6 +269,18 @@ static vm_fault_t winmm_vad_pfn_mkwrite(struct vm_fault *vmf)
 	return ret;
 }
 
+/*
+ * Map nothing ahead of a fault: Windows shows an untouched committed page as
+ * not valid. Having the hook lets 6.12 run .fault under the per-VMA lock
+ * instead of retrying every fault under mmap_lock; the fault handler never
+ * relies on mmap_lock (vad->lock and the xarray order it).
+ */
+static vm_fault_t winmm_vad_map_pages(struct vm_fault *vmf, pgoff_t start,
+				      pgoff_t end)
+{
+	return 0;
+}
+
 static void winmm_vad_close(struct vm_area_struct *vma)
 {
 	struct winmm_vad *vad = vma->vm_private_data;
@@ -297,6 +309,7 @@ static int winmm_vad_mprotect(struct vm_area_struct *vma, unsigned long start,
 
 static const struct vm_operations_struct winmm_vad_vm_ops = {
 	.fault		= winmm_vad_fault,
+	.map_pages	= winmm_vad_map_pages,
 	.pfn_mkwrite	= winmm_vad_pfn_mkwrite,
 	.close		= winmm_vad_close,
 	.may_split	= winmm_vad_may_split,
