@@ -34,6 +34,54 @@ static struct winmm_vad *winmm_vad_at(struct winmm_process *proc,
 	return *vmap ? vad : NULL;
 }
 
+/**
+ * struct winmm_span - the pages of one allocation a call's range covers.
+ * @vad:	the allocation.
+ * @vma:	its VMA.
+ * @start:	the range rounded out to pages.
+ * @end:	its end.
+ * @first:	@start as a page index in @vad.
+ * @last:	@end as a page index in @vad.
+ */
+struct winmm_span {
+	struct winmm_vad *vad;
+	struct vm_area_struct *vma;
+	u64 start;
+	u64 end;
+	unsigned long first;
+	unsigned long last;
+};
+
+static void winmm_span_end(struct winmm_process *proc)
+{
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+}
+
+/*
+ * Round [@address, @address + @length) out to pages and find the one
+ * allocation holding it. On success, returns 0 with proc->lock and mmap_lock
+ * (read) held until winmm_span_end(); else the status to answer: @unmapped
+ * if no allocation holds the start, @past_end if the range runs past it.
+ */
+static u32 winmm_span_begin(struct winmm_process *proc, u64 address, u64 length,
+			    u32 unmapped, u32 past_end, struct winmm_span *s)
+{
+	if (!nt_round_range(address, length, NT_PAGE_SIZE, &s->start, &s->end) ||
+	    s->end - 1 > winmm_user_max())
+		return WINMM_STATUS_INVALID_PARAMETER;
+	mutex_lock(&proc->lock);
+	mmap_read_lock(proc->mm);
+	s->vad = winmm_vad_at(proc, s->start, &s->vma);
+	if (!s->vad || s->end > s->vad->end) {
+		winmm_span_end(proc);
+		return s->vad ? past_end : unmapped;
+	}
+	s->first = (s->start - s->vad->start) >> PAGE_SHIFT;
+	s->last = (s->end - s->vad->start) >> PAGE_SHIFT;
+	return WINMM_STATUS_SUCCESS;
+}
+
 /* A new allocation: reserve, and commit too if asked. */
 static u32 winmm_reserve(struct file *file, struct winmm_process *proc,
 			 struct winmm_alloc *a)
@@ -107,28 +155,19 @@ out_unlock:
 /* MEM_COMMIT inside an existing reservation. */
 static u32 winmm_commit_existing(struct winmm_process *proc, struct winmm_alloc *a)
 {
-	struct vm_area_struct *vma;
-	struct winmm_vad *vad;
-	u64 start, end;
+	struct winmm_span s;
 	u32 status;
 
-	if (!nt_round_range(a->address, a->length, NT_PAGE_SIZE, &start, &end) ||
-	    end - 1 > winmm_user_max())
-		return WINMM_STATUS_INVALID_PARAMETER;
-	mutex_lock(&proc->lock);
-	mmap_read_lock(proc->mm);
-	vad = winmm_vad_at(proc, start, &vma);
-	if (!vad || end > vad->end) {
-		status = WINMM_STATUS_CONFLICTING_ADDRESSES;
-	} else {
-		status = winmm_vad_commit(vad, vma, (start - vad->start) >> PAGE_SHIFT,
-					  (end - vad->start) >> PAGE_SHIFT, a->protect);
-	}
-	mmap_read_unlock(proc->mm);
-	mutex_unlock(&proc->lock);
+	status = winmm_span_begin(proc, a->address, a->length,
+				  WINMM_STATUS_CONFLICTING_ADDRESSES,
+				  WINMM_STATUS_CONFLICTING_ADDRESSES, &s);
+	if (status)
+		return status;
+	status = winmm_vad_commit(s.vad, s.vma, s.first, s.last, a->protect);
+	winmm_span_end(proc);
 	if (!status) {
-		a->address = start;
-		a->length = end - start;
+		a->address = s.start;
+		a->length = s.end - s.start;
 	}
 	return status;
 }
@@ -136,27 +175,19 @@ static u32 winmm_commit_existing(struct winmm_process *proc, struct winmm_alloc 
 /* MEM_RESET: the range's contents may go; it stays committed. */
 static u32 winmm_reset(struct winmm_process *proc, struct winmm_alloc *a)
 {
-	struct vm_area_struct *vma;
-	struct winmm_vad *vad;
-	u64 start, end;
-	u32 status = WINMM_STATUS_SUCCESS;
+	struct winmm_span s;
+	u32 status;
 
-	if (!nt_round_range(a->address, a->length, NT_PAGE_SIZE, &start, &end) ||
-	    end - 1 > winmm_user_max())
-		return WINMM_STATUS_INVALID_PARAMETER;
-	mutex_lock(&proc->lock);
-	mmap_read_lock(proc->mm);
-	vad = winmm_vad_at(proc, start, &vma);
-	if (!vad || end > vad->end)
-		status = WINMM_STATUS_CONFLICTING_ADDRESSES;
-	else
-		winmm_vad_reset(vad, vma, (start - vad->start) >> PAGE_SHIFT,
-				(end - vad->start) >> PAGE_SHIFT);
-	mmap_read_unlock(proc->mm);
-	mutex_unlock(&proc->lock);
-	a->address = start;
-	a->length = end - start;
-	return status;
+	status = winmm_span_begin(proc, a->address, a->length,
+				  WINMM_STATUS_CONFLICTING_ADDRESSES,
+				  WINMM_STATUS_CONFLICTING_ADDRESSES, &s);
+	if (status)
+		return status;
+	winmm_vad_reset(s.vad, s.vma, s.first, s.last);
+	winmm_span_end(proc);
+	a->address = s.start;
+	a->length = s.end - s.start;
+	return WINMM_STATUS_SUCCESS;
 }
 
 static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
@@ -286,33 +317,23 @@ long winmm_ioctl_free(struct winmm_process *proc, void __user *arg)
 
 static u32 winmm_protect(struct winmm_process *proc, struct winmm_protect *p)
 {
-	struct vm_area_struct *vma;
-	struct winmm_vad *vad;
-	u64 start, end;
+	struct winmm_span s;
 	u32 status;
 
 	status = nt_check_private_protect(p->protect);
 	if (status)
 		return status;
-	if (!nt_round_range(p->address, p->length, NT_PAGE_SIZE, &start, &end) ||
-	    end - 1 > winmm_user_max())
-		return WINMM_STATUS_INVALID_PARAMETER;
-	mutex_lock(&proc->lock);
-	mmap_read_lock(proc->mm);
-	vad = winmm_vad_at(proc, start, &vma);
-	if (!vad)
-		status = WINMM_STATUS_MEMORY_NOT_ALLOCATED;
-	else if (end > vad->end)
-		status = WINMM_STATUS_NOT_COMMITTED;
-	else
-		status = winmm_vad_protect(vad, vma, (start - vad->start) >> PAGE_SHIFT,
-					   (end - vad->start) >> PAGE_SHIFT, p->protect,
-					   &p->old_protect);
-	mmap_read_unlock(proc->mm);
-	mutex_unlock(&proc->lock);
+	status = winmm_span_begin(proc, p->address, p->length,
+				  WINMM_STATUS_MEMORY_NOT_ALLOCATED,
+				  WINMM_STATUS_NOT_COMMITTED, &s);
+	if (status)
+		return status;
+	status = winmm_vad_protect(s.vad, s.vma, s.first, s.last, p->protect,
+				   &p->old_protect);
+	winmm_span_end(proc);
 	if (!status) {
-		p->address = start;
-		p->length = end - start;
+		p->address = s.start;
+		p->length = s.end - s.start;
 	}
 	return status;
 }
@@ -450,28 +471,18 @@ long winmm_ioctl_memory_status(struct winmm_process *proc, void __user *arg)
 
 static u32 winmm_lock_pages(struct winmm_process *proc, struct winmm_lock *l)
 {
-	struct vm_area_struct *vma;
-	struct winmm_vad *vad;
-	u64 start, end;
+	struct winmm_span s;
 	u32 status;
 
-	if (!nt_round_range(l->address, l->length, NT_PAGE_SIZE, &start, &end) ||
-	    end - 1 > winmm_user_max())
-		return WINMM_STATUS_INVALID_PARAMETER;
-	mutex_lock(&proc->lock);
-	mmap_read_lock(proc->mm);
-	vad = winmm_vad_at(proc, start, &vma);
-	if (!vad || end > vad->end)
-		status = WINMM_STATUS_NOT_COMMITTED;
-	else
-		status = winmm_vad_lock(vad, (start - vad->start) >> PAGE_SHIFT,
-					(end - vad->start) >> PAGE_SHIFT,
-					l->op == WINMM_LOCK_PAGES);
-	mmap_read_unlock(proc->mm);
-	mutex_unlock(&proc->lock);
+	status = winmm_span_begin(proc, l->address, l->length, WINMM_STATUS_NOT_COMMITTED,
+				  WINMM_STATUS_NOT_COMMITTED, &s);
+	if (status)
+		return status;
+	status = winmm_vad_lock(s.vad, s.first, s.last, l->op == WINMM_LOCK_PAGES);
+	winmm_span_end(proc);
 	if (!status) {
-		l->address = start;
-		l->length = end - start;
+		l->address = s.start;
+		l->length = s.end - s.start;
 	}
 	return status;
 }
