@@ -376,6 +376,45 @@ static void winmm_vad_zap(struct winmm_vad *vad, struct vm_area_struct *vma,
 }
 
 /**
+ * winmm_vad_commit_new() - Commit all of a VAD that is not mapped yet.
+ * @vad: a VAD fresh from winmm_vad_create(), with no page committed.
+ * @protect: a valid private protection.
+ *
+ * The common VirtualAlloc(MEM_RESERVE | MEM_COMMIT): nothing to count, undo
+ * or zap, so one pass under the xarray's lock stores every page.
+ *
+ * Return: WINMM_STATUS_SUCCESS, WINMM_STATUS_COMMITMENT_LIMIT or
+ * WINMM_STATUS_NO_MEMORY, with nothing committed or charged on failure.
+ */
+u32 winmm_vad_commit_new(struct winmm_vad *vad, u32 protect)
+{
+	unsigned long pages = (vad->end - vad->start) >> PAGE_SHIFT;
+	XA_STATE(xas, &vad->pages, 0);
+	u32 status;
+
+	status = winmm_commit_charge(vad->proc, pages);
+	if (status)
+		return status;
+	do {
+		xas_lock(&xas);
+		for (;;) {
+			xas_store(&xas, ps_entry(protect));
+			if (xas_error(&xas) || xas.xa_index == pages - 1)
+				break;
+			xas_next(&xas);
+		}
+		xas_unlock(&xas);
+	} while (xas_nomem(&xas, GFP_KERNEL_ACCOUNT));
+	if (xas_error(&xas)) {
+		/* Back to nothing committed: the VAD's destruction returns nothing. */
+		xa_destroy(&vad->pages);
+		winmm_commit_uncharge(vad->proc, pages);
+		return WINMM_STATUS_NO_MEMORY;
+	}
+	return WINMM_STATUS_SUCCESS;
+}
+
+/**
  * winmm_vad_commit() - Commit pages [@first, @last) with @protect.
  * @vad: the VAD.
  * @vma: its VMA (mmap_lock held), or NULL before it is mapped.

@@ -120,7 +120,7 @@ static u32 winmm_reserve(struct file *file, struct winmm_process *proc,
 			goto out_unlock;
 		}
 		if (a->type & NT_MEM_COMMIT) {
-			status = winmm_vad_commit(vad, NULL, 0, len >> PAGE_SHIFT, a->protect);
+			status = winmm_vad_commit_new(vad, a->protect);
 			if (status) {
 				winmm_vad_destroy(vad);
 				goto out_unlock;

@@ -133,6 +133,7 @@ struct winmm_vad *winmm_vad_create(struct winmm_process *proc,
 void winmm_vad_destroy(struct winmm_vad *vad);
 int winmm_vad_mmap(struct file *file, struct vm_area_struct *vma);
 struct vm_area_struct *winmm_vad_vma(struct winmm_vad *vad);
+u32 winmm_vad_commit_new(struct winmm_vad *vad, u32 protect);
 u32 winmm_vad_commit(struct winmm_vad *vad, struct vm_area_struct *vma,
 		     unsigned long first, unsigned long last, u32 protect);
 void winmm_vad_decommit(struct winmm_vad *vad, struct vm_area_struct *vma,
