@@ -65,6 +65,16 @@ int main(void)
 	GetWriteWatch(0, base, 16 * PAGE, addrs, &count, &gran);
 	tap_ok(count == 2 && addrs[0] == base + PAGE, "and is recorded again");
 
+	/* Read first (the page maps read-only), then write: the write upgrades it. */
+	(void)*(volatile char *)(base + 11 * PAGE);
+	faults = minor_faults();
+	wr(base + 11 * PAGE, 1);
+	tap_eq(minor_faults() - faults, 1, "a write after a read costs one more fault");
+	count = 16;
+	GetWriteWatch(0, base + 11 * PAGE, PAGE, addrs, &count, &gran);
+	tap_ok(count == 1 && addrs[0] == base + 11 * PAGE,
+	       "24: a write to a page mapped by an earlier read is recorded");
+
 	wr(base + 9 * PAGE, 1);
 	VirtualProtect(base + 9 * PAGE, PAGE, PAGE_READONLY, &old);
 	VirtualProtect(base + 9 * PAGE, PAGE, PAGE_READWRITE, &old);
