@@ -89,6 +89,15 @@ struct winmm_vad *winmm_vad_create(struct winmm_process *proc,
 	return vad;
 }
 
+/* Move the frame of a page in @state, if it has one, onto @list; count it. */
+static void ps_take_frame(unsigned long state, struct list_head *list, long *frames)
+{
+	if (state & PS_FRAME) {
+		list_add(&ps_page(state)->lru, list);
+		(*frames)++;
+	}
+}
+
 /* Free the frames on @frames (linked by page->lru): their PTEs are gone. */
 static void winmm_vad_free_frames(struct list_head *frames, long count)
 {
@@ -113,12 +122,7 @@ void winmm_vad_destroy(struct winmm_vad *vad)
 	void *entry;
 
 	xa_for_each(&vad->pages, idx, entry) {
-		unsigned long state = xa_to_value(entry);
-
-		if (state & PS_FRAME) {
-			list_add(&ps_page(state)->lru, &list);
-			frames++;
-		}
+		ps_take_frame(xa_to_value(entry), &list, &frames);
 		committed++;
 	}
 	xa_destroy(&vad->pages);
@@ -493,12 +497,7 @@ void winmm_vad_decommit(struct winmm_vad *vad, struct vm_area_struct *vma,
 
 	down_write(&vad->lock);
 	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-
-		if (state & PS_FRAME) {
-			list_add(&ps_page(state)->lru, &list);
-			frames++;
-		}
+		ps_take_frame(xa_to_value(entry), &list, &frames);
 		xa_erase(&vad->pages, idx);
 		committed++;
 	}
@@ -750,8 +749,7 @@ void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
 
 		if (!(state & PS_FRAME) || (state & PS_LOCKED))
 			continue;
-		list_add(&ps_page(state)->lru, &list);
-		frames++;
+		ps_take_frame(state, &list, &frames);
 		xa_store(&vad->pages, idx, ps_entry(state & ~PS_FRAME_BITS), GFP_KERNEL);
 	}
 	if (frames)

@@ -82,6 +82,18 @@ static u32 winmm_span_begin(struct winmm_process *proc, u64 address, u64 length,
 	return WINMM_STATUS_SUCCESS;
 }
 
+/* Drop the span's locks; on success, report the rounded range back. */
+static u32 winmm_span_done(struct winmm_process *proc, const struct winmm_span *s,
+			   u32 status, u64 *address, u64 *length)
+{
+	winmm_span_end(proc);
+	if (!status) {
+		*address = s->start;
+		*length = s->end - s->start;
+	}
+	return status;
+}
+
 /* A new allocation: reserve, and commit too if asked. */
 static u32 winmm_reserve(struct file *file, struct winmm_process *proc,
 			 struct winmm_alloc *a)
@@ -164,12 +176,7 @@ static u32 winmm_commit_existing(struct winmm_process *proc, struct winmm_alloc 
 	if (status)
 		return status;
 	status = winmm_vad_commit(s.vad, s.vma, s.first, s.last, a->protect);
-	winmm_span_end(proc);
-	if (!status) {
-		a->address = s.start;
-		a->length = s.end - s.start;
-	}
-	return status;
+	return winmm_span_done(proc, &s, status, &a->address, &a->length);
 }
 
 /* MEM_RESET: the range's contents may go; it stays committed. */
@@ -184,10 +191,7 @@ static u32 winmm_reset(struct winmm_process *proc, struct winmm_alloc *a)
 	if (status)
 		return status;
 	winmm_vad_reset(s.vad, s.vma, s.first, s.last);
-	winmm_span_end(proc);
-	a->address = s.start;
-	a->length = s.end - s.start;
-	return WINMM_STATUS_SUCCESS;
+	return winmm_span_done(proc, &s, WINMM_STATUS_SUCCESS, &a->address, &a->length);
 }
 
 static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
@@ -330,12 +334,7 @@ static u32 winmm_protect(struct winmm_process *proc, struct winmm_protect *p)
 		return status;
 	status = winmm_vad_protect(s.vad, s.vma, s.first, s.last, p->protect,
 				   &p->old_protect);
-	winmm_span_end(proc);
-	if (!status) {
-		p->address = s.start;
-		p->length = s.end - s.start;
-	}
-	return status;
+	return winmm_span_done(proc, &s, status, &p->address, &p->length);
 }
 
 /**
@@ -479,12 +478,7 @@ static u32 winmm_lock_pages(struct winmm_process *proc, struct winmm_lock *l)
 	if (status)
 		return status;
 	status = winmm_vad_lock(s.vad, s.first, s.last, l->op == WINMM_LOCK_PAGES);
-	winmm_span_end(proc);
-	if (!status) {
-		l->address = s.start;
-		l->length = s.end - s.start;
-	}
-	return status;
+	return winmm_span_done(proc, &s, status, &l->address, &l->length);
 }
 
 /**
