@@ -8,6 +8,8 @@
 #define WINMM_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 #include <linux/version.h>
 
 /*
@@ -31,6 +33,53 @@ static inline void winmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t fla
 static inline void winmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vm_flags_set(vma, flags);
+}
+#endif
+
+typedef unsigned long (*winmm_shrink_fn)(struct shrinker *shrinker,
+					struct shrink_control *sc);
+
+/* Shrinkers became allocated objects in 6.7. */
+#if KERNEL_VERSION(6, 7, 0) > LINUX_VERSION_CODE
+static inline struct shrinker *winmm_shrinker_create(const char *name, winmm_shrink_fn count,
+						     winmm_shrink_fn scan)
+{
+	struct shrinker *shrinker = kzalloc(sizeof(*shrinker), GFP_KERNEL);
+
+	if (!shrinker)
+		return NULL;
+	shrinker->count_objects = count;
+	shrinker->scan_objects = scan;
+	shrinker->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(shrinker, "%s", name)) {
+		kfree(shrinker);
+		return NULL;
+	}
+	return shrinker;
+}
+
+static inline void winmm_shrinker_destroy(struct shrinker *shrinker)
+{
+	unregister_shrinker(shrinker);
+	kfree(shrinker);
+}
+#else
+static inline struct shrinker *winmm_shrinker_create(const char *name, winmm_shrink_fn count,
+						     winmm_shrink_fn scan)
+{
+	struct shrinker *shrinker = shrinker_alloc(0, "%s", name);
+
+	if (!shrinker)
+		return NULL;
+	shrinker->count_objects = count;
+	shrinker->scan_objects = scan;
+	shrinker_register(shrinker);
+	return shrinker;
+}
+
+static inline void winmm_shrinker_destroy(struct shrinker *shrinker)
+{
+	shrinker_free(shrinker);
 }
 #endif
 

@@ -76,6 +76,13 @@ static int winmm_frames_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(winmm_frames);
 
+static int winmm_reset_frames_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%ld\n", winmm_reset_frames());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(winmm_reset_frames);
+
 static int winmm_commit_show(struct seq_file *m, void *unused)
 {
 	seq_printf(m, "%lu\n", winmm_commit_total());
@@ -92,23 +99,33 @@ static int __init winmm_init(void)
 		return -EINVAL;
 	}
 	winmm_misc.mode = mode;
-	ret = misc_register(&winmm_misc);
+	ret = winmm_reset_init();
 	if (ret)
 		return ret;
+	ret = misc_register(&winmm_misc);
+	if (ret)
+		goto err_reset;
 	/* Debugfs is for tests and diagnosis: its failure is not the module's. */
 	winmm_debugfs = debugfs_create_dir("winmm", NULL);
 	debugfs_create_file("processes", 0444, winmm_debugfs, NULL,
 			    &winmm_processes_fops);
 	debugfs_create_file("frames", 0444, winmm_debugfs, NULL, &winmm_frames_fops);
+	debugfs_create_file("reset_frames", 0444, winmm_debugfs, NULL,
+			    &winmm_reset_frames_fops);
 	debugfs_create_file("commit", 0444, winmm_debugfs, NULL, &winmm_commit_fops);
 	pr_info("ABI %u ready at %s\n", WINMM_ABI_VERSION, WINMM_DEVICE_PATH);
 	return 0;
+
+err_reset:
+	winmm_reset_exit();
+	return ret;
 }
 
 static void __exit winmm_exit(void)
 {
 	debugfs_remove_recursive(winmm_debugfs);
 	misc_deregister(&winmm_misc);
+	winmm_reset_exit();
 	/* The range tree frees replaced nodes with call_rcu(): code in this module. */
 	rcu_barrier();
 }

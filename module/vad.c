@@ -17,38 +17,13 @@
 
 #include "compat.h"
 #include "core/nt_rules.h"
+#include "page_state.h"
 #include "winmm.h"
-
-/*
- * A committed page's state, as an xarray value entry:
- *   bits 0-10   its PAGE_* protection, GUARD/NOCACHE/WRITECOMBINE included
- *   bit 11      it has a frame, whose PFN is in bits 16 and up
- *   bit 12      committed by the call in progress (undone if it fails)
- *   bit 13      locked (VirtualLock)
- *   bit 14      written since write watch was last reset
- */
-#define PS_PROT_MASK	0x7ffUL
-#define PS_FRAME	BIT(11)
-#define PS_NEW		BIT(12)
-#define PS_LOCKED	BIT(13)
-#define PS_WW_DIRTY	BIT(14)
-#define PS_PFN_SHIFT	16
-#define PS_FRAME_BITS	(PS_FRAME | (~0UL << PS_PFN_SHIFT))
 
 /* Frames the module holds, for debugfs and the leak tests. */
 static atomic_long_t winmm_nr_frames = ATOMIC_LONG_INIT(0);
 
 static const struct vm_operations_struct winmm_vad_vm_ops;
-
-static struct page *ps_page(unsigned long state)
-{
-	return pfn_to_page(state >> PS_PFN_SHIFT);
-}
-
-static void *ps_entry(unsigned long state)
-{
-	return xa_mk_value(state);
-}
 
 /**
  * winmm_frames() - Frames held by all VADs.
@@ -86,20 +61,26 @@ struct winmm_vad *winmm_vad_create(struct winmm_process *proc,
 	vad->flags = flags;
 	init_rwsem(&vad->lock);
 	xa_init(&vad->pages);
+	INIT_LIST_HEAD(&vad->reset_node);
 	return vad;
 }
 
-/* Move the frame of a page in @state, if it has one, onto @list; count it. */
-static void ps_take_frame(unsigned long state, struct list_head *list, long *frames)
+/*
+ * Move the frame of a page in @state, if it has one, onto @list and count
+ * it: the page is going (or, for the reset shrinker, its frame is).
+ */
+void ps_take_frame(unsigned long state, struct list_head *list, long *frames)
 {
 	if (state & PS_FRAME) {
 		list_add(&ps_page(state)->lru, list);
 		(*frames)++;
 	}
+	if (state & PS_RESET)
+		winmm_reset_dropped(1);
 }
 
 /* Free the frames on @frames (linked by page->lru): their PTEs are gone. */
-static void winmm_vad_free_frames(struct list_head *frames, long count)
+void winmm_vad_free_frames(struct list_head *frames, long count)
 {
 	struct page *page, *next;
 
@@ -125,6 +106,7 @@ void winmm_vad_destroy(struct winmm_vad *vad)
 		ps_take_frame(xa_to_value(entry), &list, &frames);
 		committed++;
 	}
+	winmm_reset_unlink(vad);
 	xa_destroy(&vad->pages);
 	winmm_vad_free_frames(&list, frames);
 	if (committed)
@@ -202,7 +184,8 @@ static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
 		if (!(nt_protect_access(state & PS_PROT_MASK) & access))
 			return winmm_vad_refuse(vad, vmf->address, WINMM_FAULT_ACCESS_VIOLATION,
 						access);
-		new = state;
+		/* A touch ends a reset: the frame is in use again. */
+		new = state & ~PS_RESET;
 		if ((vad->flags & WINMM_VAD_WRITE_WATCH) && access == NT_ACCESS_WRITE)
 			new |= PS_WW_DIRTY;
 		page = NULL;
@@ -219,6 +202,8 @@ static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
 		if (old == entry) {
 			if (page)
 				atomic_long_inc(&winmm_nr_frames);
+			if (state & PS_RESET)
+				winmm_reset_forget(vad, idx);
 			state = new;
 			break;
 		}
@@ -371,8 +356,8 @@ struct vm_area_struct *winmm_vad_vma(struct winmm_vad *vad)
 }
 
 /* Zap [first, last) of @vma if it has one: the next touch maps anew. */
-static void winmm_vad_zap(struct winmm_vad *vad, struct vm_area_struct *vma,
-			  unsigned long first, unsigned long last)
+void winmm_vad_zap(struct winmm_vad *vad, struct vm_area_struct *vma,
+		   unsigned long first, unsigned long last)
 {
 	if (vma)
 		zap_vma_ptes(vma, vad->start + (first << PAGE_SHIFT),
@@ -651,7 +636,10 @@ u32 winmm_vad_lock(struct winmm_vad *vad, unsigned long first, unsigned long las
 	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
 		unsigned long state = xa_to_value(entry);
 
-		state = lock ? state | PS_LOCKED : state & ~PS_LOCKED;
+		/* A locked page is in use: a reset of it is over. */
+		if (lock && (state & PS_RESET))
+			winmm_reset_forget(vad, idx);
+		state = lock ? (state | PS_LOCKED) & ~PS_RESET : state & ~PS_LOCKED;
 		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL);
 	}
 out_unlock:
@@ -722,38 +710,4 @@ void winmm_vad_reset_watch(struct winmm_vad *vad, struct vm_area_struct *vma,
 	}
 	winmm_vad_zap(vad, vma, first, last);
 	up_write(&vad->lock);
-}
-
-/**
- * winmm_vad_reset() - MEM_RESET: the contents of [@first, @last) may go.
- * @vad: the VAD.
- * @vma: its VMA; mmap_lock held.
- * @first: first page index.
- * @last: one past the last page index.
- *
- * Windows lets the pages' contents be kept or replaced by zeros; winmm
- * gives the frames back now, so the memory is free at once. Pages stay
- * committed with their protection; locked pages keep their frames.
- */
-void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
-		     unsigned long first, unsigned long last)
-{
-	unsigned long idx;
-	long frames = 0;
-	LIST_HEAD(list);
-	void *entry;
-
-	down_write(&vad->lock);
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-
-		if (!(state & PS_FRAME) || (state & PS_LOCKED))
-			continue;
-		ps_take_frame(state, &list, &frames);
-		xa_store(&vad->pages, idx, ps_entry(state & ~PS_FRAME_BITS), GFP_KERNEL);
-	}
-	if (frames)
-		winmm_vad_zap(vad, vma, first, last);
-	up_write(&vad->lock);
-	winmm_vad_free_frames(&list, frames);
 }

@@ -179,7 +179,7 @@ static u32 winmm_commit_existing(struct winmm_process *proc, struct winmm_alloc 
 	return winmm_span_done(proc, &s, status, &a->address, &a->length);
 }
 
-/* MEM_RESET: the range's contents may go; it stays committed. */
+/* MEM_RESET (contents may go) or MEM_RESET_UNDO (contents wanted back). */
 static u32 winmm_reset(struct winmm_process *proc, struct winmm_alloc *a)
 {
 	struct winmm_span s;
@@ -190,8 +190,13 @@ static u32 winmm_reset(struct winmm_process *proc, struct winmm_alloc *a)
 				  WINMM_STATUS_CONFLICTING_ADDRESSES, &s);
 	if (status)
 		return status;
-	winmm_vad_reset(s.vad, s.vma, s.first, s.last);
-	return winmm_span_done(proc, &s, WINMM_STATUS_SUCCESS, &a->address, &a->length);
+	if (a->type & NT_MEM_RESET_UNDO) {
+		status = winmm_vad_reset_undo(s.vad, s.first, s.last);
+	} else {
+		winmm_vad_reset(s.vad, s.vma, s.first, s.last);
+		status = WINMM_STATUS_SUCCESS;
+	}
+	return winmm_span_done(proc, &s, status, &a->address, &a->length);
 }
 
 static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
@@ -201,18 +206,12 @@ static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
 
 	if (status)
 		return status;
-	/*
-	 * MEM_RESET gives frames back at once, so there is never anything for
-	 * MEM_RESET_UNDO to bring back; it is not offered rather than faked.
-	 */
-	if (a->type & NT_MEM_RESET_UNDO)
-		return WINMM_STATUS_NOT_IMPLEMENTED;
 	status = nt_check_private_protect(a->protect);
 	if (status)
 		return status;
 	if (!a->length || a->address > winmm_user_max())
 		return WINMM_STATUS_INVALID_PARAMETER;
-	if (a->type & NT_MEM_RESET)
+	if (a->type & (NT_MEM_RESET | NT_MEM_RESET_UNDO))
 		return winmm_reset(proc, a);
 	/* MEM_COMMIT with no address reserves too, as on Windows. */
 	if ((a->type & NT_MEM_RESERVE) || !a->address)

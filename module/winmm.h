@@ -15,6 +15,7 @@
 #define WINMM_INTERNAL_H
 
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
@@ -95,6 +96,8 @@ struct winmm_process {
  *		pages; a missing entry is a reserved page. Changed under @lock
  *		held for write, except by faults, which hold it for read and
  *		change an entry only with xa_cmpxchg() (frame, guard bit).
+ * @reset_node: on the reset shrinker's list while the VAD may hold reset
+ *		frames; under winmm_reset_lock (reset.c).
  * @rcu:	frees the VAD after RCU readers (VirtualQuery) are done.
  */
 struct winmm_vad {
@@ -105,6 +108,7 @@ struct winmm_vad {
 	u32 flags;
 	struct rw_semaphore lock;
 	struct xarray pages;
+	struct list_head reset_node;
 	struct rcu_head rcu;
 };
 
@@ -150,9 +154,19 @@ unsigned long winmm_vad_write_watch(struct winmm_vad *vad, struct vm_area_struct
 				    unsigned long *found, unsigned long max);
 void winmm_vad_reset_watch(struct winmm_vad *vad, struct vm_area_struct *vma,
 			   unsigned long first, unsigned long last);
+void winmm_vad_zap(struct winmm_vad *vad, struct vm_area_struct *vma,
+		   unsigned long first, unsigned long last);
+long winmm_frames(void);
+
+/* reset.c */
 void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
 		     unsigned long first, unsigned long last);
-long winmm_frames(void);
+u32 winmm_vad_reset_undo(struct winmm_vad *vad, unsigned long first,
+			 unsigned long last);
+void winmm_reset_dropped(long frames);
+long winmm_reset_frames(void);
+int winmm_reset_init(void);
+void winmm_reset_exit(void);
 
 /* fault_reason.c */
 void winmm_fault_record(struct winmm_process *proc, unsigned long address,

@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VirtualLock and VirtualUnlock (item 27 without quotas: those come with
- * working sets), and MEM_RESET (item 23).
+ * working sets), and MEM_RESET / MEM_RESET_UNDO (item 23).
  */
+#include <stdio.h>
 #include <windows.h>
 
+#include "fails_with.h"
 #include "tap.h"
 #include "winmm_debugfs.h"
 
 #define PAGE 0x1000UL
 
-#define fails_with(ok, err, what) \
-	tap_ok(!(ok) && GetLastError() == (DWORD)(err), "%s: error %u (want %u)", what, \
-	       GetLastError(), (unsigned)(err))
+/* Reclaim from every shrinker, as memory pressure would. */
+static int drop_slab(void)
+{
+	FILE *f = fopen("/proc/sys/vm/drop_caches", "w");
+	int ok;
+
+	if (!f)
+		return 0;
+	ok = fputs("2\n", f) >= 0;
+	return fclose(f) == 0 && ok;
+}
 
 int main(void)
 {
@@ -20,6 +30,7 @@ int main(void)
 	char *r = VirtualAlloc(NULL, 4 * PAGE, MEM_RESERVE, PAGE_READWRITE);
 	long frames = winmm_debugfs("frames");
 	MEMORY_BASIC_INFORMATION mbi;
+	long reset;
 	DWORD old;
 	char *q;
 
@@ -41,22 +52,50 @@ int main(void)
 	p[PAGE] = 2;
 	VirtualLock(p + PAGE, PAGE);
 	frames = winmm_debugfs("frames");
+	reset = winmm_debugfs("reset_frames");
 	q = VirtualAlloc(p, 2 * PAGE, MEM_RESET, PAGE_READWRITE);
 	tap_ok(q == p, "23: MEM_RESET returns the address");
 	tap_ok(VirtualQuery(p, &mbi, sizeof(mbi)) && mbi.State == MEM_COMMIT &&
 	       mbi.Protect == PAGE_READWRITE, "23: state and protection unchanged");
-	/* Count before reading: a read of the reset page gives it a new frame. */
-	tap_eq(winmm_debugfs("frames"), frames - 1, "the reset page's frame is given back now");
-	tap_ok(p[0] == 0 || p[0] == 1, "23: contents unchanged or zero (%d)", p[0]);
+	tap_eq(winmm_debugfs("reset_frames"), reset + 1,
+	       "the reset page keeps its frame until memory is short; the locked one is not reset");
+	tap_ok(VirtualAlloc(p, 2 * PAGE, MEM_RESET_UNDO, PAGE_READWRITE) == p,
+	       "23: MEM_RESET_UNDO succeeds while nothing was taken");
+	tap_eq(p[0], 1, "23: ... and the contents are there");
+	tap_eq(winmm_debugfs("reset_frames"), reset, "MEM_RESET_UNDO ends the reset");
+
+	/* Memory pressure: writing 2 to drop_caches runs every shrinker. */
+	VirtualAlloc(p, 2 * PAGE, MEM_RESET, PAGE_READWRITE);
+	tap_ok(drop_slab(), "drop_caches");
+	tap_eq(winmm_debugfs("frames"), frames - 1, "memory pressure takes the reset page's frame");
+	tap_eq(winmm_debugfs("reset_frames"), reset, "... and no reset frame is left");
+	fails_with(VirtualAlloc(p, 2 * PAGE, MEM_RESET_UNDO, PAGE_READWRITE) != NULL,
+		   ERROR_GEN_FAILURE, "23: MEM_RESET_UNDO after the contents went fails");
+	tap_eq(p[0], 0, "23: ... and the page reads as zero");
 	tap_eq(p[PAGE], 2, "a locked page keeps its contents through MEM_RESET");
+	tap_ok(VirtualAlloc(p, 2 * PAGE, MEM_RESET_UNDO, PAGE_READWRITE) == p,
+	       "the failed undo ended the reset: a second one has nothing lost to report");
+
+	p[0] = 7;
+	VirtualAlloc(p, PAGE, MEM_RESET, PAGE_READWRITE);
+	tap_eq(p[0], 7, "23: a reset page touched before memory ran short still has its contents");
+	tap_eq(winmm_debugfs("reset_frames"), reset, "the touch ended the reset");
+	tap_ok(VirtualAlloc(p, PAGE, MEM_RESET_UNDO, PAGE_READWRITE) == p,
+	       "MEM_RESET_UNDO after that touch succeeds");
 	p[0] = 5;
 	tap_eq(p[0], 5, "a reset page is still writable");
+
+	VirtualAlloc(p, 2 * PAGE, MEM_RESET, PAGE_READWRITE);
 	fails_with(VirtualAlloc(p + 7 * PAGE, 2 * PAGE, MEM_RESET, PAGE_READWRITE) != NULL,
 		   ERROR_INVALID_ADDRESS, "6: MEM_RESET past the end");
-	fails_with(VirtualAlloc(p, PAGE, MEM_RESET_UNDO, PAGE_READWRITE) != NULL,
-		   ERROR_CALL_NOT_IMPLEMENTED, "MEM_RESET_UNDO is not offered");
+	fails_with(VirtualAlloc(p + 7 * PAGE, 2 * PAGE, MEM_RESET_UNDO, PAGE_READWRITE) != NULL,
+		   ERROR_INVALID_ADDRESS, "MEM_RESET_UNDO past the end");
+	fails_with(VirtualAlloc(p, PAGE, MEM_RESET_UNDO | MEM_COMMIT, PAGE_READWRITE) != NULL,
+		   ERROR_INVALID_PARAMETER, "7: MEM_RESET_UNDO with another flag");
+	tap_eq(winmm_debugfs("reset_frames"), reset + 1, "failed calls change nothing");
 
 	VirtualFree(p, 0, MEM_RELEASE);
 	VirtualFree(r, 0, MEM_RELEASE);
+	tap_eq(winmm_debugfs("reset_frames"), reset, "release takes the reset frames with it");
 	return tap_done();
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <windows.h>
 
+#include "fails_with.h"
 #include "tap.h"
 #include "winmm_debugfs.h"
 
@@ -67,10 +68,6 @@ static int query(const void *p, MEMORY_BASIC_INFORMATION *mbi)
 }
 
 /* The call failed with @err. */
-#define fails_with(ok, err, what) \
-	tap_ok(!(ok) && GetLastError() == (DWORD)(err), "%s: error %u (want %u)", what, \
-	       GetLastError(), (unsigned)(err))
-
 static void test_reserve_commit(void)
 {
 	MEMORY_BASIC_INFORMATION mbi;
