@@ -99,7 +99,7 @@ build/bench/%: bench/%.c $(LIB_A)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
 bench: build/bench/vm_bench
-	scripts/vm-run --kernel 6.12 --mem 2G build/bench/vm_bench
+	scripts/vm-run --kernel 6.12 --mem 3G build/bench/vm_bench
 
 demo: build/examples/sysinfo
 	scripts/vm-run --kernel 6.12 build/examples/sysinfo

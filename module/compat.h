@@ -36,6 +36,25 @@ static inline void winmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t fla
 }
 #endif
 
+/*
+ * PFN-mapped PMD entries (pmd_mkspecial) came in 6.12; before, the kernel
+ * never calls .huge_fault for a PFN-mapped VMA, so large pages take PTEs.
+ */
+#if defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
+#define WINMM_HAVE_PMD_PFNMAP
+#endif
+
+/*
+ * KUnit's static stubs (6.2+) let a test replace a function for its own
+ * thread only; elsewhere, and without KUnit, the hook compiles to nothing.
+ */
+#if IS_ENABLED(CONFIG_KUNIT) && KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#include <kunit/static_stub.h>
+#define WINMM_KUNIT_STUB(fn, args...)	KUNIT_STATIC_STUB_REDIRECT(fn, args)
+#else
+#define WINMM_KUNIT_STUB(fn, args...)	((void)(fn))
+#endif
+
 typedef unsigned long (*winmm_shrink_fn)(struct shrinker *shrinker,
 					struct shrink_control *sc);
 

@@ -16,7 +16,8 @@
 #define WINMM_FEATURES	(WINMM_FEATURE_SYSTEM_INFO | WINMM_FEATURE_VIRTUAL_MEMORY | \
 			 WINMM_FEATURE_FAULT_REASON | WINMM_FEATURE_LOCK | \
 			 WINMM_FEATURE_WRITE_WATCH | WINMM_FEATURE_RESET | \
-			 WINMM_FEATURE_RESET_UNDO)
+			 WINMM_FEATURE_RESET_UNDO | WINMM_FEATURE_LARGE_PAGES | \
+			 WINMM_FEATURE_NUMA | WINMM_FEATURE_WORKING_SET_EX)
 
 /**
  * winmm_copy_struct_in() - Read a size-prefixed ioctl struct.
@@ -144,6 +145,8 @@ long winmm_ioctl(struct file *file, struct winmm_process *proc,
 		return winmm_ioctl_lock(proc, arg);
 	case _IOC_NR(WINMM_IOC_WRITE_WATCH):
 		return winmm_ioctl_write_watch(proc, arg);
+	case _IOC_NR(WINMM_IOC_WORKING_SET_EX):
+		return winmm_ioctl_working_set_ex(proc, arg);
 	default:
 		return -ENOTTY;
 	}

@@ -62,36 +62,51 @@ static struct miscdevice winmm_misc = {
 	.fops	= &winmm_fops,
 };
 
-static int winmm_processes_show(struct seq_file *m, void *unused)
+/* The counters debugfs shows, one number per file, for tests and diagnosis. */
+static long winmm_debugfs_processes(void)
 {
-	seq_printf(m, "%u\n", winmm_process_count());
-	return 0;
+	return winmm_process_count();
 }
-DEFINE_SHOW_ATTRIBUTE(winmm_processes);
 
-static int winmm_frames_show(struct seq_file *m, void *unused)
+static long winmm_debugfs_commit(void)
 {
-	seq_printf(m, "%ld\n", winmm_frames());
-	return 0;
+	return winmm_commit_total();
 }
-DEFINE_SHOW_ATTRIBUTE(winmm_frames);
 
-static int winmm_reset_frames_show(struct seq_file *m, void *unused)
+static long winmm_debugfs_large_pmd_maps(void)
 {
-	seq_printf(m, "%ld\n", winmm_reset_frames());
-	return 0;
+	return winmm_large_maps(true);
 }
-DEFINE_SHOW_ATTRIBUTE(winmm_reset_frames);
 
-static int winmm_commit_show(struct seq_file *m, void *unused)
+static long winmm_debugfs_large_pte_maps(void)
 {
-	seq_printf(m, "%lu\n", winmm_commit_total());
+	return winmm_large_maps(false);
+}
+
+static const struct winmm_debugfs_counter {
+	const char *name;
+	long (*read)(void);
+} winmm_debugfs_counters[] = {
+	{ "processes", winmm_debugfs_processes },
+	{ "frames", winmm_frames },
+	{ "reset_frames", winmm_reset_frames },
+	{ "commit", winmm_debugfs_commit },
+	{ "large_pmd_maps", winmm_debugfs_large_pmd_maps },
+	{ "large_pte_maps", winmm_debugfs_large_pte_maps },
+};
+
+static int winmm_counter_show(struct seq_file *m, void *unused)
+{
+	const struct winmm_debugfs_counter *c = m->private;
+
+	seq_printf(m, "%ld\n", c->read());
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(winmm_commit);
+DEFINE_SHOW_ATTRIBUTE(winmm_counter);
 
 static int __init winmm_init(void)
 {
+	unsigned int i;
 	int ret;
 
 	if (mode & ~0777) {
@@ -107,12 +122,9 @@ static int __init winmm_init(void)
 		goto err_reset;
 	/* Debugfs is for tests and diagnosis: its failure is not the module's. */
 	winmm_debugfs = debugfs_create_dir("winmm", NULL);
-	debugfs_create_file("processes", 0444, winmm_debugfs, NULL,
-			    &winmm_processes_fops);
-	debugfs_create_file("frames", 0444, winmm_debugfs, NULL, &winmm_frames_fops);
-	debugfs_create_file("reset_frames", 0444, winmm_debugfs, NULL,
-			    &winmm_reset_frames_fops);
-	debugfs_create_file("commit", 0444, winmm_debugfs, NULL, &winmm_commit_fops);
+	for (i = 0; i < ARRAY_SIZE(winmm_debugfs_counters); i++)
+		debugfs_create_file(winmm_debugfs_counters[i].name, 0444, winmm_debugfs,
+				    (void *)&winmm_debugfs_counters[i], &winmm_counter_fops);
 	pr_info("ABI %u ready at %s\n", WINMM_ABI_VERSION, WINMM_DEVICE_PATH);
 	return 0;
 

@@ -2,7 +2,8 @@
 /*
  * Where a new allocation goes when the caller gives no address: like
  * Windows, bottom-up from a randomized base by default, top-down with
- * MEM_TOP_DOWN, always on a 64 KiB boundary and never over any mapping of
+ * MEM_TOP_DOWN, always on a 64 KiB boundary (2 MiB for large pages, or what
+ * VirtualAlloc2's address requirements ask) and never over any mapping of
  * the process, winmm's or Linux's.
  *
  * Randomization: each context draws its bottom-up base once, uniformly among
@@ -56,39 +57,41 @@ void winmm_placement_init(struct winmm_process *proc)
 	proc->bottom_up_base = winmm_user_min() + units * GRAN;
 }
 
-/* The lowest free, aligned [addr, addr + len) in [lo, hi), or 0. */
+/* The lowest free [addr, addr + len) in [lo, hi) aligned to @align, or 0. */
 static unsigned long winmm_place_up(struct mm_struct *mm, unsigned long len,
-				    unsigned long lo, unsigned long hi)
+				    unsigned long align, unsigned long lo,
+				    unsigned long hi)
 {
-	unsigned long addr = ALIGN(lo, GRAN);
+	unsigned long addr = ALIGN(lo, align);
 	struct vm_area_struct *vma;
 
-	while (addr < hi && hi - addr >= len) {
+	while (addr >= lo && addr < hi && hi - addr >= len) {
 		vma = find_vma(mm, addr);
 		if (!vma || vma->vm_start >= addr + len)
 			return addr;
-		addr = ALIGN(vma->vm_end, GRAN);
+		addr = ALIGN(vma->vm_end, align);
 	}
 	return 0;
 }
 
-/* The highest free, aligned [addr, addr + len) in [lo, hi), or 0. */
+/* The highest free [addr, addr + len) in [lo, hi) aligned to @align, or 0. */
 static unsigned long winmm_place_down(struct mm_struct *mm, unsigned long len,
-				      unsigned long lo, unsigned long hi)
+				      unsigned long align, unsigned long lo,
+				      unsigned long hi)
 {
 	unsigned long addr;
 	struct vm_area_struct *vma;
 
 	if (hi < lo || hi - lo < len)
 		return 0;
-	addr = round_down(hi - len, GRAN);
+	addr = round_down(hi - len, align);
 	while (addr >= lo) {
 		vma = find_vma(mm, addr);
 		if (!vma || vma->vm_start >= addr + len)
 			return addr;
 		if (vma->vm_start < lo + len)
 			return 0;
-		addr = round_down(vma->vm_start - len, GRAN);
+		addr = round_down(vma->vm_start - len, align);
 	}
 	return 0;
 }
@@ -98,27 +101,33 @@ static unsigned long winmm_place_down(struct mm_struct *mm, unsigned long len,
  * @proc: the context; its lock held.
  * @len: bytes, page aligned.
  * @top_down: MEM_TOP_DOWN.
+ * @align: the start's alignment: a power of two, at least 64 KiB.
+ * @lo: the lowest start allowed, at least winmm_user_min().
+ * @hi: one past the highest end allowed, at most winmm_user_max() + 1.
  *
- * The answer is a hint: the caller maps it with MAP_FIXED_NOREPLACE, which
- * fails if another thread took the range meanwhile, and asks again.
+ * The preferred region (above the randomized base, or under mmap_base) is
+ * searched first, then the whole of [@lo, @hi). The answer is a hint: the
+ * caller maps it with MAP_FIXED_NOREPLACE, which fails if another thread
+ * took the range meanwhile, and asks again.
  *
  * Return: the address, or 0 if no range is free.
  */
 unsigned long winmm_place(struct winmm_process *proc, unsigned long len,
-			  bool top_down)
+			  bool top_down, unsigned long align, unsigned long lo,
+			  unsigned long hi)
 {
-	unsigned long lo = winmm_user_min(), hi = winmm_user_max() + 1, addr;
 	struct mm_struct *mm = proc->mm;
+	unsigned long addr;
 
 	mmap_read_lock(mm);
 	if (top_down) {
-		addr = winmm_place_down(mm, len, lo, min(hi, mm->mmap_base));
+		addr = winmm_place_down(mm, len, align, lo, min(hi, mm->mmap_base));
 		if (!addr)
-			addr = winmm_place_down(mm, len, lo, hi);
+			addr = winmm_place_down(mm, len, align, lo, hi);
 	} else {
-		addr = winmm_place_up(mm, len, proc->bottom_up_base, hi);
+		addr = winmm_place_up(mm, len, align, max(lo, proc->bottom_up_base), hi);
 		if (!addr)
-			addr = winmm_place_up(mm, len, lo, hi);
+			addr = winmm_place_up(mm, len, align, lo, hi);
 	}
 	mmap_read_unlock(mm);
 	return addr;

@@ -99,7 +99,7 @@ void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
 		unsigned long state = xa_to_value(entry);
 		unsigned long new = state & ~PS_DISCARDED;
 
-		if ((state & PS_FRAME) && !(state & (PS_LOCKED | PS_RESET))) {
+		if ((state & PS_FRAME) && !(state & (PS_LOCKED | PS_RESET | PS_LARGE))) {
 			new |= PS_RESET;
 			frames++;
 		}

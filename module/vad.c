@@ -43,12 +43,13 @@ EXPORT_SYMBOL_IF_KUNIT(winmm_frames);
  * @end: one past the last byte.
  * @protect: AllocationProtect.
  * @flags: WINMM_VAD_*.
+ * @node: the preferred NUMA node, or NUMA_NO_NODE.
  *
  * Return: the VAD, or NULL.
  */
 struct winmm_vad *winmm_vad_create(struct winmm_process *proc,
 				   unsigned long start, unsigned long end,
-				   u32 protect, u32 flags)
+				   u32 protect, u32 flags, int node)
 {
 	struct winmm_vad *vad = kzalloc(sizeof(*vad), GFP_KERNEL_ACCOUNT);
 
@@ -59,11 +60,13 @@ struct winmm_vad *winmm_vad_create(struct winmm_process *proc,
 	vad->end = end;
 	vad->alloc_protect = protect;
 	vad->flags = flags;
+	vad->node = node;
 	init_rwsem(&vad->lock);
 	xa_init(&vad->pages);
 	INIT_LIST_HEAD(&vad->reset_node);
 	return vad;
 }
+EXPORT_SYMBOL_IF_KUNIT(winmm_vad_create);
 
 /*
  * Move the frame of a page in @state, if it has one, onto @list and count
@@ -71,9 +74,13 @@ struct winmm_vad *winmm_vad_create(struct winmm_process *proc,
  */
 void ps_take_frame(unsigned long state, struct list_head *list, long *frames)
 {
-	if (state & PS_FRAME) {
+	/* The first part of a large frame stands for the whole 2 MiB. */
+	if ((state & PS_FRAME) && !(state & PS_LARGE)) {
 		list_add(&ps_page(state)->lru, list);
 		(*frames)++;
+	} else if ((state & PS_FRAME) && IS_ALIGNED(state >> PS_PFN_SHIFT, WINMM_LARGE_NR)) {
+		list_add(&ps_page(state)->lru, list);
+		*frames += WINMM_LARGE_NR;
 	}
 	if (state & PS_RESET)
 		winmm_reset_dropped(1);
@@ -86,7 +93,7 @@ void winmm_vad_free_frames(struct list_head *frames, long count)
 
 	list_for_each_entry_safe(page, next, frames, lru) {
 		list_del(&page->lru);
-		__free_page(page);
+		__free_pages(page, compound_order(page));
 	}
 	atomic_long_sub(count, &winmm_nr_frames);
 }
@@ -113,6 +120,13 @@ void winmm_vad_destroy(struct winmm_vad *vad)
 		winmm_commit_uncharge(vad->proc, committed);
 	/* VirtualQuery may still be reading it under RCU. */
 	kfree_rcu(vad, rcu);
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_vad_destroy);
+
+/* A zeroed frame for a page of @vad, from its preferred node if it has one. */
+static struct page *winmm_vad_alloc_frame(struct winmm_vad *vad)
+{
+	return alloc_pages_node(vad->node, GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT, 0);
 }
 
 /*
@@ -156,10 +170,11 @@ static vm_fault_t winmm_vad_refuse(struct winmm_vad *vad, unsigned long address,
 
 /*
  * Map the page at @vmf->address if its state allows @access, giving it a
- * zeroed frame on first touch. Called with vad->lock held for read.
+ * zeroed frame on first touch; a large page is mapped whole, by one PMD
+ * entry if @pmd. Called with vad->lock held for read.
  */
 static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
-				unsigned int access)
+				unsigned int access, bool pmd)
 {
 	unsigned long idx = (vmf->address - vad->start) >> PAGE_SHIFT;
 	unsigned long state, new;
@@ -190,7 +205,7 @@ static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
 			new |= PS_WW_DIRTY;
 		page = NULL;
 		if (!(state & PS_FRAME)) {
-			page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+			page = winmm_vad_alloc_frame(vad);
 			if (!page)
 				return VM_FAULT_OOM;
 			new |= PS_FRAME | (page_to_pfn(page) << PS_PFN_SHIFT);
@@ -210,6 +225,15 @@ static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
 		if (page)
 			__free_page(page);	/* another fault changed it first: again */
 	}
+	if (state & PS_LARGE) {
+		unsigned long first = round_down(state >> PS_PFN_SHIFT, WINMM_LARGE_NR);
+
+#ifdef WINMM_HAVE_PMD_PFNMAP
+		if (pmd)
+			return winmm_large_map_pmd(vmf, first, winmm_vad_pgprot(vad, state));
+#endif
+		return winmm_large_map_ptes(vmf, first, winmm_vad_pgprot(vad, state));
+	}
 	return vmf_insert_pfn_prot(vmf->vma, vmf->address & PAGE_MASK,
 				   state >> PS_PFN_SHIFT, winmm_vad_pgprot(vad, state));
 }
@@ -220,10 +244,26 @@ static vm_fault_t winmm_vad_fault(struct vm_fault *vmf)
 	vm_fault_t ret;
 
 	down_read(&vad->lock);
-	ret = winmm_vad_map(vad, vmf, winmm_fault_access(vmf));
+	ret = winmm_vad_map(vad, vmf, winmm_fault_access(vmf), false);
 	up_read(&vad->lock);
 	return ret;
 }
+
+#ifdef WINMM_HAVE_PMD_PFNMAP
+/* The kernel offers a PMD entry: large pages take it, small ones fall back. */
+static vm_fault_t winmm_vad_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct winmm_vad *vad = vmf->vma->vm_private_data;
+	vm_fault_t ret;
+
+	if (order != WINMM_LARGE_ORDER || !(vad->flags & WINMM_VAD_LARGE))
+		return VM_FAULT_FALLBACK;
+	down_read(&vad->lock);
+	ret = winmm_vad_map(vad, vmf, winmm_fault_access(vmf), true);
+	up_read(&vad->lock);
+	return ret;
+}
+#endif
 
 /*
  * A write to a present read-only PTE. Without this hook the kernel would make
@@ -298,6 +338,9 @@ static int winmm_vad_mprotect(struct vm_area_struct *vma, unsigned long start,
 
 static const struct vm_operations_struct winmm_vad_vm_ops = {
 	.fault		= winmm_vad_fault,
+#ifdef WINMM_HAVE_PMD_PFNMAP
+	.huge_fault	= winmm_vad_huge_fault,
+#endif
 	.map_pages	= winmm_vad_map_pages,
 	.pfn_mkwrite	= winmm_vad_pfn_mkwrite,
 	.close		= winmm_vad_close,
@@ -334,6 +377,9 @@ int winmm_vad_mmap(struct file *file, struct vm_area_struct *vma)
 	 */
 	winmm_vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP |
 			   VM_DONTCOPY | VM_EXEC | VM_MAYEXEC);
+	/* THP "madvise" offers PMD faults only to VM_HUGEPAGE VMAs. */
+	if (vad->flags & WINMM_VAD_LARGE)
+		winmm_vm_flags_set(vma, VM_HUGEPAGE);
 	vma->vm_ops = &winmm_vad_vm_ops;
 	vma->vm_private_data = vad;
 	WRITE_ONCE(proc->mmap_vad, NULL);
@@ -364,6 +410,44 @@ void winmm_vad_zap(struct winmm_vad *vad, struct vm_area_struct *vma,
 			     (last - first) << PAGE_SHIFT);
 }
 
+/*
+ * Store @n entries from page @first: @state, whose PFN (if it has a frame)
+ * advances by one per page. One pass under the xarray's lock.
+ */
+static int ps_store_run(struct xarray *xa, unsigned long first, unsigned long n,
+			unsigned long state)
+{
+	XA_STATE(xas, xa, first);
+	unsigned long i, step = state & PS_FRAME ? 1UL << PS_PFN_SHIFT : 0;
+
+	do {
+		xas_lock(&xas);
+		for (i = xas.xa_index - first;;) {
+			xas_store(&xas, ps_entry(state + i * step));
+			if (xas_error(&xas) || ++i == n)
+				break;
+			xas_next(&xas);
+		}
+		xas_unlock(&xas);
+	} while (xas_nomem(&xas, GFP_KERNEL_ACCOUNT));
+	return xas_error(&xas);
+}
+
+/* Undo a failed commit of a fresh VAD: frames, entries and charge. */
+static void winmm_vad_uncommit_all(struct winmm_vad *vad, unsigned long pages)
+{
+	unsigned long idx;
+	long frames = 0;
+	LIST_HEAD(list);
+	void *entry;
+
+	xa_for_each(&vad->pages, idx, entry)
+		ps_take_frame(xa_to_value(entry), &list, &frames);
+	xa_destroy(&vad->pages);
+	winmm_vad_free_frames(&list, frames);
+	winmm_commit_uncharge(vad->proc, pages);
+}
+
 /**
  * winmm_vad_commit_new() - Commit all of a VAD that is not mapped yet.
  * @vad: a VAD fresh from winmm_vad_create(), with no page committed.
@@ -378,30 +462,65 @@ void winmm_vad_zap(struct winmm_vad *vad, struct vm_area_struct *vma,
 u32 winmm_vad_commit_new(struct winmm_vad *vad, u32 protect)
 {
 	unsigned long pages = (vad->end - vad->start) >> PAGE_SHIFT;
-	XA_STATE(xas, &vad->pages, 0);
 	u32 status;
 
 	status = winmm_commit_charge(vad->proc, pages);
 	if (status)
 		return status;
-	do {
-		xas_lock(&xas);
-		for (;;) {
-			xas_store(&xas, ps_entry(protect));
-			if (xas_error(&xas) || xas.xa_index == pages - 1)
-				break;
-			xas_next(&xas);
-		}
-		xas_unlock(&xas);
-	} while (xas_nomem(&xas, GFP_KERNEL_ACCOUNT));
-	if (xas_error(&xas)) {
-		/* Back to nothing committed: the VAD's destruction returns nothing. */
-		xa_destroy(&vad->pages);
-		winmm_commit_uncharge(vad->proc, pages);
+	if (ps_store_run(&vad->pages, 0, pages, protect)) {
+		winmm_vad_uncommit_all(vad, pages);
 		return WINMM_STATUS_NO_MEMORY;
 	}
 	return WINMM_STATUS_SUCCESS;
 }
+
+/**
+ * winmm_vad_commit_large() - Commit all of a large-page VAD, frames included.
+ * @vad: a WINMM_VAD_LARGE VAD fresh from winmm_vad_create(), 2 MiB aligned.
+ * @protect: a valid private protection without modifiers.
+ *
+ * Every large page gets its zeroed 2 MiB frame now, from the VAD's node
+ * first, as Windows backs large pages when they are allocated.
+ *
+ * Return: WINMM_STATUS_SUCCESS, WINMM_STATUS_COMMITMENT_LIMIT,
+ * WINMM_STATUS_INSUFFICIENT_RESOURCES (no contiguous frame) or
+ * WINMM_STATUS_NO_MEMORY, with nothing committed, charged or held on failure.
+ */
+u32 winmm_vad_commit_large(struct winmm_vad *vad, u32 protect)
+{
+	unsigned long pages = (vad->end - vad->start) >> PAGE_SHIFT, idx;
+	struct page *frame;
+	u32 status;
+
+	status = winmm_commit_charge(vad->proc, pages);
+	if (status)
+		return status;
+	for (idx = 0; idx < pages; idx += WINMM_LARGE_NR) {
+		frame = winmm_large_alloc(vad->node);
+		if (!frame) {
+			status = WINMM_STATUS_INSUFFICIENT_RESOURCES;
+			goto undo;
+		}
+		atomic_long_add(WINMM_LARGE_NR, &winmm_nr_frames);
+		if (ps_store_run(&vad->pages, idx, WINMM_LARGE_NR,
+				 protect | PS_FRAME | PS_LARGE |
+				 (page_to_pfn(frame) << PS_PFN_SHIFT))) {
+			/* Stores go in order: without the first, the frame is still ours. */
+			if (!xa_load(&vad->pages, idx)) {
+				__free_pages(frame, WINMM_LARGE_ORDER);
+				atomic_long_sub(WINMM_LARGE_NR, &winmm_nr_frames);
+			}
+			status = WINMM_STATUS_NO_MEMORY;
+			goto undo;
+		}
+	}
+	return WINMM_STATUS_SUCCESS;
+
+undo:
+	winmm_vad_uncommit_all(vad, pages);
+	return status;
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_vad_commit_large);
 
 /**
  * winmm_vad_commit() - Commit pages [@first, @last) with @protect.
@@ -624,7 +743,7 @@ u32 winmm_vad_lock(struct winmm_vad *vad, unsigned long first, unsigned long las
 
 		if (!lock || (state & PS_FRAME))
 			continue;
-		page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+		page = winmm_vad_alloc_frame(vad);
 		if (!page) {
 			status = WINMM_STATUS_NO_MEMORY;
 			goto out_unlock;

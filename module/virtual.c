@@ -8,6 +8,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/err.h>
+#include <linux/log2.h>
+#include <linux/nodemask.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmap_lock.h>
@@ -77,6 +79,11 @@ static u32 winmm_span_begin(struct winmm_process *proc, u64 address, u64 length,
 		winmm_span_end(proc);
 		return s->vad ? past_end : unmapped;
 	}
+	/* Large pages change whole, as on Windows. */
+	if (s->vad->flags & WINMM_VAD_LARGE) {
+		s->start = round_down(s->start, NT_LARGE_PAGE_SIZE);
+		s->end = round_up(s->end, NT_LARGE_PAGE_SIZE);
+	}
 	s->first = (s->start - s->vad->start) >> PAGE_SHIFT;
 	s->last = (s->end - s->vad->start) >> PAGE_SHIFT;
 	return WINMM_STATUS_SUCCESS;
@@ -94,18 +101,80 @@ static u32 winmm_span_done(struct winmm_process *proc, const struct winmm_span *
 	return status;
 }
 
+/* Where the module may place a new allocation. */
+struct winmm_where {
+	unsigned long align;
+	unsigned long lo;
+	unsigned long hi;
+};
+
+/*
+ * VirtualAlloc2's address requirements: a power-of-two alignment of at least
+ * 64 KiB, a 64 KiB aligned lowest start and a highest last byte just under a
+ * 64 KiB boundary, all for the module's choice only (no fixed address).
+ */
+static u32 winmm_alloc_where(const struct winmm_alloc *a, struct winmm_where *w)
+{
+	w->align = a->alignment ? a->alignment : NT_GRANULARITY;
+	w->lo = a->lowest ? a->lowest : winmm_user_min();
+	w->hi = a->highest ? a->highest + 1 : winmm_user_max() + 1;
+	if ((a->alignment || a->lowest || a->highest) && a->address)
+		return WINMM_STATUS_INVALID_PARAMETER;
+	if (!is_power_of_2(w->align) || w->align < NT_GRANULARITY ||
+	    w->lo < winmm_user_min() || !IS_ALIGNED(w->lo, NT_GRANULARITY) ||
+	    w->hi - 1 > winmm_user_max() || !IS_ALIGNED(w->hi, NT_GRANULARITY) ||
+	    w->lo >= w->hi)
+		return WINMM_STATUS_INVALID_PARAMETER;
+	if (a->type & NT_MEM_LARGE_PAGES)
+		w->align = max_t(unsigned long, w->align, NT_LARGE_PAGE_SIZE);
+	return WINMM_STATUS_SUCCESS;
+}
+
+/* MEM_LARGE_PAGES: whole large pages, no modifiers, and the privilege. */
+static u32 winmm_check_large(const struct winmm_alloc *a)
+{
+	if (a->protect & NT_PAGE_MODIFIERS)
+		return WINMM_STATUS_INVALID_PAGE_PROTECTION;
+	if (!IS_ALIGNED(a->address, NT_LARGE_PAGE_SIZE) ||
+	    !IS_ALIGNED(a->length, NT_LARGE_PAGE_SIZE))
+		return WINMM_STATUS_INVALID_PARAMETER;
+	if (!winmm_large_privileged())
+		return WINMM_STATUS_PRIVILEGE_NOT_HELD;
+	return WINMM_STATUS_SUCCESS;
+}
+
+/* Commit all of a fresh VAD as the allocation asks. */
+static u32 winmm_commit_fresh(struct winmm_vad *vad, const struct winmm_alloc *a)
+{
+	if (vad->flags & WINMM_VAD_LARGE)
+		return winmm_vad_commit_large(vad, a->protect);
+	if (a->type & NT_MEM_COMMIT)
+		return winmm_vad_commit_new(vad, a->protect);
+	return WINMM_STATUS_SUCCESS;
+}
+
 /* A new allocation: reserve, and commit too if asked. */
 static u32 winmm_reserve(struct file *file, struct winmm_process *proc,
-			 struct winmm_alloc *a)
+			 struct winmm_alloc *a, int node)
 {
 	bool fixed = a->address != 0, top_down = a->type & NT_MEM_TOP_DOWN;
 	u32 flags = a->type & NT_MEM_WRITE_WATCH ? WINMM_VAD_WRITE_WATCH : 0;
 	u64 start = 0, end = 0, len;
+	struct winmm_where where;
 	struct winmm_vad *vad;
 	unsigned long addr;
 	int tries;
 	u32 status;
 
+	status = winmm_alloc_where(a, &where);
+	if (status)
+		return status;
+	if (a->type & NT_MEM_LARGE_PAGES) {
+		status = winmm_check_large(a);
+		if (status)
+			return status;
+		flags |= WINMM_VAD_LARGE;
+	}
 	if (fixed) {
 		if (!nt_round_range(a->address, a->length, NT_GRANULARITY, &start, &end) ||
 		    start < winmm_user_min() || end - 1 > winmm_user_max())
@@ -120,23 +189,21 @@ static u32 winmm_reserve(struct file *file, struct winmm_process *proc,
 	mutex_lock(&proc->lock);
 	for (tries = 0;; tries++) {
 		if (!fixed) {
-			start = winmm_place(proc, len, top_down);
+			start = winmm_place(proc, len, top_down, where.align, where.lo, where.hi);
 			if (!start) {
 				status = WINMM_STATUS_NO_MEMORY;
 				goto out_unlock;
 			}
 		}
-		vad = winmm_vad_create(proc, start, start + len, a->protect, flags);
+		vad = winmm_vad_create(proc, start, start + len, a->protect, flags, node);
 		if (!vad) {
 			status = WINMM_STATUS_NO_MEMORY;
 			goto out_unlock;
 		}
-		if (a->type & NT_MEM_COMMIT) {
-			status = winmm_vad_commit_new(vad, a->protect);
-			if (status) {
-				winmm_vad_destroy(vad);
-				goto out_unlock;
-			}
+		status = winmm_commit_fresh(vad, a);
+		if (status) {
+			winmm_vad_destroy(vad);
+			goto out_unlock;
 		}
 		/* winmm_vad_mmap() adopts the VAD for this thread's mmap only. */
 		WRITE_ONCE(proc->mmap_task, current);
@@ -164,17 +231,28 @@ out_unlock:
 	return status;
 }
 
-/* MEM_COMMIT inside an existing reservation. */
-static u32 winmm_commit_existing(struct winmm_process *proc, struct winmm_alloc *a)
+/*
+ * MEM_COMMIT inside an existing reservation. A preferred node given now
+ * applies to every page of the allocation not yet backed.
+ */
+static u32 winmm_commit_existing(struct winmm_process *proc, struct winmm_alloc *a,
+				 int node)
 {
 	struct winmm_span s;
 	u32 status;
 
+	if (a->alignment || a->lowest || a->highest)
+		return WINMM_STATUS_INVALID_PARAMETER;
 	status = winmm_span_begin(proc, a->address, a->length,
 				  WINMM_STATUS_CONFLICTING_ADDRESSES,
 				  WINMM_STATUS_CONFLICTING_ADDRESSES, &s);
 	if (status)
 		return status;
+	if ((s.vad->flags & WINMM_VAD_LARGE) && (a->protect & NT_PAGE_MODIFIERS))
+		return winmm_span_done(proc, &s, WINMM_STATUS_INVALID_PAGE_PROTECTION,
+				       &a->address, &a->length);
+	if (node != NUMA_NO_NODE)
+		WRITE_ONCE(s.vad->node, node);
 	status = winmm_vad_commit(s.vad, s.vma, s.first, s.last, a->protect);
 	return winmm_span_done(proc, &s, status, &a->address, &a->length);
 }
@@ -199,11 +277,33 @@ static u32 winmm_reset(struct winmm_process *proc, struct winmm_alloc *a)
 	return winmm_span_done(proc, &s, status, &a->address, &a->length);
 }
 
+/* The preferred node asked for: an online node, or NUMA_NO_NODE. */
+static u32 winmm_alloc_node(const struct winmm_alloc *a, int *node)
+{
+	*node = NUMA_NO_NODE;
+	if (a->flags & ~WINMM_ALLOC_NODE)
+		return WINMM_STATUS_INVALID_PARAMETER;
+	if (!(a->flags & WINMM_ALLOC_NODE))
+		return WINMM_STATUS_SUCCESS;
+	if (a->node >= MAX_NUMNODES || !node_online(a->node))
+		return WINMM_STATUS_INVALID_PARAMETER;
+	*node = a->node;
+	return WINMM_STATUS_SUCCESS;
+}
+
 static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
 			  struct winmm_alloc *a)
 {
-	u32 status = nt_check_alloc_type(a->type, a->address);
+	u32 status;
+	int node;
 
+	/* AWE (MEM_PHYSICAL without large pages) is not in winmm. */
+	if ((a->type & NT_MEM_PHYSICAL) && !(a->type & NT_MEM_LARGE_PAGES))
+		return WINMM_STATUS_NOT_IMPLEMENTED;
+	status = nt_check_alloc_type(a->type, a->address);
+	if (status)
+		return status;
+	status = winmm_alloc_node(a, &node);
 	if (status)
 		return status;
 	status = nt_check_private_protect(a->protect);
@@ -215,8 +315,8 @@ static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
 		return winmm_reset(proc, a);
 	/* MEM_COMMIT with no address reserves too, as on Windows. */
 	if ((a->type & NT_MEM_RESERVE) || !a->address)
-		return winmm_reserve(file, proc, a);
-	return winmm_commit_existing(proc, a);
+		return winmm_reserve(file, proc, a, node);
+	return winmm_commit_existing(proc, a, node);
 }
 
 /**
@@ -281,6 +381,11 @@ static u32 winmm_free(struct winmm_process *proc, struct winmm_free *f)
 		mutex_unlock(&proc->lock);
 		goto out_done;
 	}
+	/* Large pages are committed and released whole, never paged or trimmed. */
+	if (vad->flags & WINMM_VAD_LARGE) {
+		status = WINMM_STATUS_INVALID_PARAMETER;
+		goto out_unlock;
+	}
 	winmm_vad_decommit(vad, vma, (start - vad->start) >> PAGE_SHIFT,
 			   (end - vad->start) >> PAGE_SHIFT);
 	mmap_read_unlock(proc->mm);
@@ -331,8 +436,11 @@ static u32 winmm_protect(struct winmm_process *proc, struct winmm_protect *p)
 				  WINMM_STATUS_NOT_COMMITTED, &s);
 	if (status)
 		return status;
-	status = winmm_vad_protect(s.vad, s.vma, s.first, s.last, p->protect,
-				   &p->old_protect);
+	if ((s.vad->flags & WINMM_VAD_LARGE) && (p->protect & NT_PAGE_MODIFIERS))
+		status = WINMM_STATUS_INVALID_PAGE_PROTECTION;
+	else
+		status = winmm_vad_protect(s.vad, s.vma, s.first, s.last, p->protect,
+					   &p->old_protect);
 	return winmm_span_done(proc, &s, status, &p->address, &p->length);
 }
 

@@ -16,6 +16,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
@@ -28,6 +29,7 @@ struct file;
 struct mm_struct;
 struct task_struct;
 struct vm_area_struct;
+struct vm_fault;
 
 /* Refused accesses remembered per thread, by thread id modulo this. */
 #define WINMM_FAULT_SLOTS	16
@@ -81,6 +83,11 @@ struct winmm_process {
 
 /* Flags of a VAD. */
 #define WINMM_VAD_WRITE_WATCH	BIT(0)
+#define WINMM_VAD_LARGE		BIT(1)	/* MEM_LARGE_PAGES: 2 MiB frames */
+
+/* A large page: an order-9 frame, 512 small pages. */
+#define WINMM_LARGE_ORDER	9
+#define WINMM_LARGE_NR		BIT(WINMM_LARGE_ORDER)
 
 /**
  * struct winmm_vad - one allocation (a VirtualAlloc reservation): one VMA.
@@ -89,6 +96,8 @@ struct winmm_process {
  * @end:	one past the last byte, page aligned; the VMA's end.
  * @alloc_protect: the protection given at allocation (AllocationProtect).
  * @flags:	WINMM_VAD_*.
+ * @node:	the NUMA node frames come from first, or NUMA_NO_NODE for the
+ *		node of the CPU that first touches the page.
  * @lock:	faults hold it for read from checking a page's state to mapping
  *		it; calls that change states hold it for write and zap the
  *		affected PTEs before dropping it, so no PTE outlives its state.
@@ -106,6 +115,7 @@ struct winmm_vad {
 	unsigned long end;
 	u32 alloc_protect;
 	u32 flags;
+	int node;
 	struct rw_semaphore lock;
 	struct xarray pages;
 	struct list_head reset_node;
@@ -133,11 +143,12 @@ unsigned long winmm_commit_total(void);
 /* vad.c */
 struct winmm_vad *winmm_vad_create(struct winmm_process *proc,
 				   unsigned long start, unsigned long end,
-				   u32 protect, u32 flags);
+				   u32 protect, u32 flags, int node);
 void winmm_vad_destroy(struct winmm_vad *vad);
 int winmm_vad_mmap(struct file *file, struct vm_area_struct *vma);
 struct vm_area_struct *winmm_vad_vma(struct winmm_vad *vad);
 u32 winmm_vad_commit_new(struct winmm_vad *vad, u32 protect);
+u32 winmm_vad_commit_large(struct winmm_vad *vad, u32 protect);
 u32 winmm_vad_commit(struct winmm_vad *vad, struct vm_area_struct *vma,
 		     unsigned long first, unsigned long last, u32 protect);
 void winmm_vad_decommit(struct winmm_vad *vad, struct vm_area_struct *vma,
@@ -168,6 +179,16 @@ long winmm_reset_frames(void);
 int winmm_reset_init(void);
 void winmm_reset_exit(void);
 
+/* large.c */
+bool winmm_large_privileged(void);
+struct page *winmm_large_alloc(int node);
+long winmm_large_maps(bool pmd);
+vm_fault_t winmm_large_map_ptes(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot);
+vm_fault_t winmm_large_map_pmd(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot);
+
+/* working_set.c */
+long winmm_ioctl_working_set_ex(struct winmm_process *proc, void __user *arg);
+
 /* fault_reason.c */
 void winmm_fault_record(struct winmm_process *proc, unsigned long address,
 			u32 reason, u32 access);
@@ -176,7 +197,8 @@ long winmm_ioctl_fault_reason(struct winmm_process *proc, void __user *arg);
 /* placement.c */
 void winmm_placement_init(struct winmm_process *proc);
 unsigned long winmm_place(struct winmm_process *proc, unsigned long len,
-			  bool top_down);
+			  bool top_down, unsigned long align, unsigned long lo,
+			  unsigned long hi);
 unsigned long winmm_user_min(void);
 unsigned long winmm_user_max(void);
 

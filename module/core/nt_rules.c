@@ -50,17 +50,22 @@ EXPORT_SYMBOL_IF_KUNIT(nt_check_private_protect);
  * @address: the requested base (0: none).
  *
  * One or both of COMMIT and RESERVE (or RESET or RESET_UNDO alone), with
- * TOP_DOWN and, on a reservation, WRITE_WATCH. Large and physical pages are
- * not handled here.
+ * TOP_DOWN and, on a reservation, WRITE_WATCH. LARGE_PAGES needs COMMIT and
+ * RESERVE together and allows only TOP_DOWN beside them. Physical pages
+ * (AWE) are not offered.
  *
  * Return: 0, or STATUS_INVALID_PARAMETER.
  */
 u32 nt_check_alloc_type(u32 type, u64 address)
 {
 	const u32 known = NT_MEM_COMMIT | NT_MEM_RESERVE | NT_MEM_RESET |
-			  NT_MEM_RESET_UNDO | NT_MEM_TOP_DOWN | NT_MEM_WRITE_WATCH;
+			  NT_MEM_RESET_UNDO | NT_MEM_TOP_DOWN | NT_MEM_WRITE_WATCH |
+			  NT_MEM_LARGE_PAGES;
+	const u32 large = NT_MEM_LARGE_PAGES | NT_MEM_COMMIT | NT_MEM_RESERVE;
 
 	if (type & ~known)
+		return ST_INVALID_PARAMETER;
+	if ((type & NT_MEM_LARGE_PAGES) && (type & ~NT_MEM_TOP_DOWN) != large)
 		return ST_INVALID_PARAMETER;
 	if (type & (NT_MEM_RESET | NT_MEM_RESET_UNDO)) {
 		/* Each stands alone, on an existing range. */

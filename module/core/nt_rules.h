@@ -40,6 +40,7 @@
 
 #define NT_PAGE_SIZE			0x1000ULL
 #define NT_GRANULARITY			0x10000ULL
+#define NT_LARGE_PAGE_SIZE		0x200000ULL
 
 /* What a page's protection lets through (x86 cannot refuse reads of executable pages). */
 #define NT_ACCESS_READ			0x1U

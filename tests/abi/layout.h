@@ -12,14 +12,16 @@
 #define WINMM_ABI_STRUCTS(X)			\
 	X(winmm_version, 24)			\
 	X(winmm_system_info, 48)		\
-	X(winmm_alloc, 32)			\
+	X(winmm_alloc, 64)			\
 	X(winmm_free, 32)			\
 	X(winmm_protect, 32)			\
 	X(winmm_query, 56)			\
 	X(winmm_memory_status, 48)		\
 	X(winmm_fault_reason, 24)		\
 	X(winmm_lock, 32)			\
-	X(winmm_write_watch, 48)
+	X(winmm_write_watch, 48)		\
+	X(winmm_ws_entry, 16)			\
+	X(winmm_working_set_ex, 24)
 
 /* X(struct, field, offset, size) */
 #define WINMM_ABI_FIELDS(X)					\
@@ -41,6 +43,11 @@
 	X(winmm_alloc, protect, 12, 4)				\
 	X(winmm_alloc, address, 16, 8)				\
 	X(winmm_alloc, length, 24, 8)				\
+	X(winmm_alloc, flags, 32, 4)				\
+	X(winmm_alloc, node, 36, 4)				\
+	X(winmm_alloc, lowest, 40, 8)				\
+	X(winmm_alloc, highest, 48, 8)				\
+	X(winmm_alloc, alignment, 56, 8)			\
 	X(winmm_free, type, 8, 4)				\
 	X(winmm_free, __pad0, 12, 4)				\
 	X(winmm_free, address, 16, 8)				\
@@ -74,7 +81,12 @@
 	X(winmm_write_watch, address, 16, 8)			\
 	X(winmm_write_watch, length, 24, 8)			\
 	X(winmm_write_watch, addresses, 32, 8)			\
-	X(winmm_write_watch, count, 40, 8)
+	X(winmm_write_watch, count, 40, 8)			\
+	X(winmm_ws_entry, address, 0, 8)			\
+	X(winmm_ws_entry, attributes, 8, 8)			\
+	X(winmm_working_set_ex, count, 8, 4)			\
+	X(winmm_working_set_ex, __pad0, 12, 4)			\
+	X(winmm_working_set_ex, entries, 16, 8)
 
 #define WINMM_ABI_CHECK_STRUCT(s, sz)					\
 	_Static_assert(sizeof(struct s) == (sz), "sizeof(struct " #s ")");
@@ -92,12 +104,14 @@
 	_Static_assert(WINMM_VERSION_SIZE_VER0 == 24, "version VER0");	\
 	_Static_assert(WINMM_SYSTEM_INFO_SIZE_VER0 == 48, "system_info VER0"); \
 	_Static_assert(WINMM_ALLOC_SIZE_VER0 == 32, "alloc VER0");	\
+	_Static_assert(WINMM_ALLOC_SIZE_VER1 == 64, "alloc VER1");	\
 	_Static_assert(WINMM_FREE_SIZE_VER0 == 32, "free VER0");	\
 	_Static_assert(WINMM_PROTECT_SIZE_VER0 == 32, "protect VER0");	\
 	_Static_assert(WINMM_QUERY_SIZE_VER0 == 56, "query VER0");	\
 	_Static_assert(WINMM_MEMORY_STATUS_SIZE_VER0 == 48, "memory_status VER0"); \
 	_Static_assert(WINMM_FAULT_REASON_SIZE_VER0 == 24, "fault_reason VER0"); \
 	_Static_assert(WINMM_LOCK_SIZE_VER0 == 32, "lock VER0");	\
-	_Static_assert(WINMM_WRITE_WATCH_SIZE_VER0 == 48, "write_watch VER0");
+	_Static_assert(WINMM_WRITE_WATCH_SIZE_VER0 == 48, "write_watch VER0"); \
+	_Static_assert(WINMM_WORKING_SET_EX_SIZE_VER0 == 24, "working_set_ex VER0");
 
 #endif /* WINMM_TESTS_ABI_LAYOUT_H */

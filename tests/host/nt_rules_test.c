@@ -76,9 +76,12 @@ static void test_alloc_type(void)
 		for (i = 0; i < 9; i++)
 			if (mask & (1U << i))
 				type |= bits[i];
-		/* Items 7 and 23, and no large or physical pages here. */
-		if (type & (NT_MEM_LARGE_PAGES | NT_MEM_PHYSICAL | 0x40000000))
+		/* Items 7, 23 and 26; physical pages are not offered. */
+		if (type & (NT_MEM_PHYSICAL | 0x40000000))
 			ok = 0;
+		else if (type & NT_MEM_LARGE_PAGES)
+			ok = (type & ~NT_MEM_TOP_DOWN) ==
+			     (NT_MEM_LARGE_PAGES | NT_MEM_COMMIT | NT_MEM_RESERVE);
 		else if (type & (NT_MEM_RESET | NT_MEM_RESET_UNDO))
 			ok = type == NT_MEM_RESET || type == NT_MEM_RESET_UNDO;
 		else

@@ -16,8 +16,11 @@ check() {
 so=userlib/libwinmm.so.1
 check "soname is libwinmm.so.1" \
 	"readelf -d $so | grep -q 'Library soname: \[libwinmm.so.1\]'"
-check "every exported function carries the WINMM_1.0 version" \
-	"! nm -D --defined-only $so | grep ' T ' | grep -v '@@WINMM_1.0\$' | grep -q ."
+check "every exported function carries a WINMM_ version" \
+	"! nm -D --defined-only $so | grep ' T ' | grep -v '@@WINMM_1\.[01]\$' | grep -q ."
+check "the first release's functions keep WINMM_1.0, later ones WINMM_1.1" \
+	"nm -D $so | grep -q ' VirtualAlloc@@WINMM_1.0\$' &&
+	 nm -D $so | grep -q ' QueryWorkingSetEx@@WINMM_1.1\$'"
 check "no internal symbol leaks (winmm_ioctl is hidden)" \
 	"! nm -D $so | grep -q winmm_ioctl"
 

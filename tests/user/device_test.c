@@ -99,6 +99,49 @@ static void test_bad_calls(int fd)
 	munmap(guard, 2 * page);
 }
 
+/* The structs that grew or came with large pages and NUMA. */
+static void test_new_structs(int fd)
+{
+	struct winmm_alloc a = {
+		.size = WINMM_ALLOC_SIZE_VER0, .type = 0x3000, .protect = 4, .length = 4096,
+	};
+	struct winmm_free f = { .size = sizeof(f), .type = 0x8000 };
+	struct winmm_ws_entry e = { .address = 0 };
+	struct winmm_working_set_ex w = { .size = sizeof(w), .count = 1 };
+	long page = sysconf(_SC_PAGESIZE);
+	char *buf;
+
+	tap_ok(ioctl_errno(fd, WINMM_IOC_ALLOCATE, &a) == 0 && a.status == 0 && a.address,
+	       "an allocation in the VER0 size still works");
+	f.address = a.address;
+	ioctl(fd, WINMM_IOC_FREE, &f);
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = 0x3000;
+	a.protect = 4;
+	a.length = 4096;
+	a.flags = 0x80;
+	tap_ok(ioctl_errno(fd, WINMM_IOC_ALLOCATE, &a) == 0 &&
+	       a.status == WINMM_STATUS_INVALID_PARAMETER, "an unknown allocation flag: E87");
+	w.entries = (unsigned long)&e;
+	e.address = (unsigned long)&e;
+	tap_ok(ioctl_errno(fd, WINMM_IOC_WORKING_SET_EX, &w) == 0 && w.status == 0 &&
+	       e.attributes == 0, "WORKING_SET_EX of memory winmm does not manage: not valid");
+	w.__pad0 = 1;
+	tap_eq(ioctl_errno(fd, WINMM_IOC_WORKING_SET_EX, &w), EINVAL, "WORKING_SET_EX padding: EINVAL");
+	w.__pad0 = 0;
+	w.entries = 0xffff800000000000ULL;
+	tap_eq(ioctl_errno(fd, WINMM_IOC_WORKING_SET_EX, &w), EFAULT,
+	       "WORKING_SET_EX entries at a kernel address: EFAULT");
+	buf = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mprotect(buf + page, page, PROT_NONE);
+	w.entries = (unsigned long)(buf + page - sizeof(e));
+	w.count = 2;
+	tap_eq(ioctl_errno(fd, WINMM_IOC_WORKING_SET_EX, &w), EFAULT,
+	       "WORKING_SET_EX entries running into an unmapped page: EFAULT");
+	munmap(buf, 2 * page);
+}
+
 static void *thread_open(void *arg)
 {
 	int fd = open(WINMM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
@@ -209,6 +252,7 @@ int main(int argc, char **argv)
 		return tap_done();
 	test_handshake(fd);
 	test_bad_calls(fd);
+	test_new_structs(fd);
 	test_contexts(fd);
 	test_exec();
 	close(fd);

@@ -18,48 +18,12 @@
 #include <windows.h>
 
 #include "fails_with.h"
+#include "probe.h"
 #include "tap.h"
 #include "winmm_debugfs.h"
 
 #define PAGE 0x1000UL
 #define GRAN 0x10000UL
-
-/* --- probing accesses: a SIGSEGV handler that jumps back --- */
-
-enum { PROBE_READ, PROBE_WRITE, PROBE_EXEC };
-static sigjmp_buf probe_jmp;
-static volatile void *probe_addr;
-
-static void probe_segv(int sig, siginfo_t *si, void *uc)
-{
-	(void)sig;
-	(void)uc;
-	probe_addr = si->si_addr;
-	siglongjmp(probe_jmp, 1);
-}
-
-/* 1 if the access faulted, 0 if it went through. */
-static int faults(void *p, int kind)
-{
-	struct sigaction sa = { .sa_sigaction = probe_segv, .sa_flags = SA_SIGINFO | SA_NODEFER };
-	struct sigaction old;
-	int faulted;
-
-	sigaction(SIGSEGV, &sa, &old);
-	if (sigsetjmp(probe_jmp, 1)) {
-		faulted = 1;
-	} else {
-		if (kind == PROBE_READ)
-			(void)*(volatile char *)p;
-		else if (kind == PROBE_WRITE)
-			*(volatile char *)p = *(volatile char *)p;
-		else
-			((void (*)(void))p)();
-		faulted = 0;
-	}
-	sigaction(SIGSEGV, &old, NULL);
-	return faulted;
-}
 
 static int query(const void *p, MEMORY_BASIC_INFORMATION *mbi)
 {
@@ -149,8 +113,8 @@ static void test_argument_rules(void)
 	tap_ok(p != NULL, "MEM_TOP_DOWN allocates (%p)", p);
 	VirtualFree(p, 0, MEM_RELEASE);
 
-	fails_with(VirtualAlloc(NULL, PAGE, MEM_RESERVE | MEM_LARGE_PAGES, PAGE_READWRITE) != NULL,
-		   ERROR_CALL_NOT_IMPLEMENTED, "MEM_LARGE_PAGES is not implemented yet");
+	fails_with(VirtualAlloc(NULL, 0x10000, MEM_RESERVE | MEM_PHYSICAL, PAGE_READWRITE) != NULL,
+		   ERROR_CALL_NOT_IMPLEMENTED, "AWE (MEM_PHYSICAL) is not offered");
 	fails_with(VirtualAlloc((void *)0x7fffffff0000ULL, 0x20000, MEM_RESERVE, PAGE_READWRITE) != NULL,
 		   ERROR_INVALID_PARAMETER, "a range beyond the highest address");
 	fails_with(VirtualAllocEx((HANDLE)(LONG_PTR)1234, NULL, PAGE, MEM_COMMIT, PAGE_READWRITE) != NULL,

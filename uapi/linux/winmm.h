@@ -38,10 +38,14 @@
 #define WINMM_FEATURE_WRITE_WATCH	_BITULL(4)
 #define WINMM_FEATURE_RESET		_BITULL(5)	/* MEM_RESET */
 #define WINMM_FEATURE_RESET_UNDO	_BITULL(6)	/* MEM_RESET_UNDO */
+#define WINMM_FEATURE_LARGE_PAGES	_BITULL(7)	/* MEM_LARGE_PAGES */
+#define WINMM_FEATURE_NUMA		_BITULL(8)	/* preferred node, address requirements */
+#define WINMM_FEATURE_WORKING_SET_EX	_BITULL(9)	/* QueryWorkingSetEx */
 
 /* Windows' constants that the kernel side applies. */
 #define WINMM_PAGE_SIZE			4096U
 #define WINMM_ALLOCATION_GRANULARITY	65536U
+#define WINMM_LARGE_PAGE_SIZE		0x200000U	/* GetLargePageMinimum() */
 
 /* NTSTATUS values returned in the status field (NT's own numbers). */
 #define WINMM_STATUS_SUCCESS			0x00000000U
@@ -116,8 +120,11 @@ struct winmm_system_info {
 
 #define WINMM_SYSTEM_INFO_SIZE_VER0	48
 
+/* struct winmm_alloc.flags */
+#define WINMM_ALLOC_NODE		0x1	/* @node is the preferred NUMA node */
+
 /**
- * struct winmm_alloc - WINMM_IOC_ALLOCATE: NtAllocateVirtualMemory.
+ * struct winmm_alloc - WINMM_IOC_ALLOCATE: NtAllocateVirtualMemory(Ex).
  * @size:	in: sizeof(struct winmm_alloc) as the caller knows it.
  * @status:	out: NTSTATUS.
  * @type:	in: MEM_COMMIT, MEM_RESERVE, MEM_TOP_DOWN, MEM_WRITE_WATCH, ...
@@ -125,6 +132,14 @@ struct winmm_system_info {
  * @address:	in: requested address, 0 to let the module choose;
  *		out: the base of the range (reserve: 64 KiB aligned).
  * @length:	in: bytes; out: bytes covered, whole pages.
+ * @flags:	in: WINMM_ALLOC_* (VER1).
+ * @node:	in: with WINMM_ALLOC_NODE, the node frames come from first
+ *		(VirtualAllocExNuma, MemExtendedParameterNumaNode).
+ * @lowest:	in: lowest start the module may choose, 0 for no bound
+ *		(MEM_ADDRESS_REQUIREMENTS.LowestStartingAddress).
+ * @highest:	in: highest last byte it may choose, 0 for no bound
+ *		(HighestEndingAddress).
+ * @alignment:	in: alignment of a chosen start, 0 for 64 KiB (Alignment).
  */
 struct winmm_alloc {
 	__u32 size;
@@ -133,9 +148,15 @@ struct winmm_alloc {
 	__u32 protect;
 	__u64 address;
 	__u64 length;
+	__u32 flags;
+	__u32 node;
+	__u64 lowest;
+	__u64 highest;
+	__u64 alignment;
 };
 
 #define WINMM_ALLOC_SIZE_VER0		32
+#define WINMM_ALLOC_SIZE_VER1		64
 
 /**
  * struct winmm_free - WINMM_IOC_FREE: NtFreeVirtualMemory.
@@ -322,6 +343,44 @@ struct winmm_write_watch {
 
 #define WINMM_WRITE_WATCH_SIZE_VER0	48
 
+/*
+ * struct winmm_ws_entry.attributes: PSAPI_WORKING_SET_EX_BLOCK's bits, as
+ * Windows x64 lays them out. Pages that are not valid report 0.
+ */
+#define WINMM_WS_VALID			_BITULL(0)
+#define WINMM_WS_PROTECTION_SHIFT	4	/* Win32Protection, 11 bits */
+#define WINMM_WS_NODE_SHIFT		16	/* Node, 6 bits */
+#define WINMM_WS_LOCKED			_BITULL(22)
+#define WINMM_WS_LARGE_PAGE		_BITULL(23)
+
+/**
+ * struct winmm_ws_entry - one page asked about by WINMM_IOC_WORKING_SET_EX.
+ * @address:	in: an address in the page.
+ * @attributes:	out: WINMM_WS_* bits.
+ */
+struct winmm_ws_entry {
+	__u64 address;
+	__u64 attributes;
+};
+
+/**
+ * struct winmm_working_set_ex - WINMM_IOC_WORKING_SET_EX: QueryWorkingSetEx.
+ * @size:	in: sizeof(struct winmm_working_set_ex) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @count:	in: entries in @entries.
+ * @__pad0:	must be zero.
+ * @entries:	in: user array of struct winmm_ws_entry, in any order.
+ */
+struct winmm_working_set_ex {
+	__u32 size;
+	__u32 status;
+	__u32 count;
+	__u32 __pad0;
+	__u64 entries;
+};
+
+#define WINMM_WORKING_SET_EX_SIZE_VER0	24
+
 #define WINMM_IOC_MAGIC		0xD7	/* free in ioctl-number.rst */
 
 #define WINMM_IOC_VERSION	_IOWR(WINMM_IOC_MAGIC, 0x00, struct winmm_version)
@@ -334,5 +393,6 @@ struct winmm_write_watch {
 #define WINMM_IOC_FAULT_REASON	_IOWR(WINMM_IOC_MAGIC, 0x07, struct winmm_fault_reason)
 #define WINMM_IOC_LOCK		_IOWR(WINMM_IOC_MAGIC, 0x08, struct winmm_lock)
 #define WINMM_IOC_WRITE_WATCH	_IOWR(WINMM_IOC_MAGIC, 0x09, struct winmm_write_watch)
+#define WINMM_IOC_WORKING_SET_EX _IOWR(WINMM_IOC_MAGIC, 0x0A, struct winmm_working_set_ex)
 
 #endif /* _UAPI_LINUX_WINMM_H */

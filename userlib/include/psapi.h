@@ -71,6 +71,8 @@ typedef struct _PSAPI_WORKING_SET_EX_INFORMATION {
 	PSAPI_WORKING_SET_EX_BLOCK VirtualAttributes;
 } PSAPI_WORKING_SET_EX_INFORMATION, *PPSAPI_WORKING_SET_EX_INFORMATION;
 
+BOOL WINAPI QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb);
+
 #ifdef __cplusplus
 }
 #endif

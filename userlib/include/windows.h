@@ -58,6 +58,12 @@ typedef DWORD *PDWORD, *LPDWORD;
 typedef ULONG *PULONG;
 typedef SIZE_T *PSIZE_T;
 typedef ULONG_PTR *PULONG_PTR;
+typedef uint8_t UCHAR;
+typedef UCHAR *PUCHAR;
+typedef uint16_t USHORT;
+typedef USHORT *PUSHORT;
+typedef ULONGLONG *PULONGLONG;
+typedef ULONG_PTR KAFFINITY;
 typedef DWORD_PTR *PDWORD_PTR;
 typedef CHAR *LPSTR;
 typedef const CHAR *LPCSTR;
@@ -285,6 +291,54 @@ typedef struct _EXCEPTION_POINTERS {
 
 typedef LONG (NTAPI *PVECTORED_EXCEPTION_HANDLER)(struct _EXCEPTION_POINTERS *ExceptionInfo);
 
+/* winnt.h: processors, NUMA, extended allocation parameters. */
+#define NUMA_NO_PREFERRED_NODE		((DWORD)-1)
+
+typedef struct _PROCESSOR_NUMBER {
+	WORD Group;
+	BYTE Number;
+	BYTE Reserved;
+} PROCESSOR_NUMBER, *PPROCESSOR_NUMBER;
+
+typedef struct _GROUP_AFFINITY {
+	KAFFINITY Mask;
+	WORD Group;
+	WORD Reserved[3];
+} GROUP_AFFINITY, *PGROUP_AFFINITY;
+
+typedef enum MEM_EXTENDED_PARAMETER_TYPE {
+	MemExtendedParameterInvalidType = 0,
+	MemExtendedParameterAddressRequirements,
+	MemExtendedParameterNumaNode,
+	MemExtendedParameterPartitionHandle,
+	MemExtendedParameterUserPhysicalHandle,
+	MemExtendedParameterAttributeFlags,
+	MemExtendedParameterImageMachine,
+	MemExtendedParameterMax
+} MEM_EXTENDED_PARAMETER_TYPE, *PMEM_EXTENDED_PARAMETER_TYPE;
+
+#define MEM_EXTENDED_PARAMETER_TYPE_BITS	8
+
+typedef struct __attribute__((aligned(8))) MEM_EXTENDED_PARAMETER {
+	struct {
+		DWORD64 Type : MEM_EXTENDED_PARAMETER_TYPE_BITS;
+		DWORD64 Reserved : 64 - MEM_EXTENDED_PARAMETER_TYPE_BITS;
+	};
+	union {
+		DWORD64 ULong64;
+		PVOID Pointer;
+		SIZE_T Size;
+		HANDLE Handle;
+		DWORD ULong;
+	};
+} MEM_EXTENDED_PARAMETER, *PMEM_EXTENDED_PARAMETER;
+
+typedef struct _MEM_ADDRESS_REQUIREMENTS {
+	PVOID LowestStartingAddress;
+	PVOID HighestEndingAddress;
+	SIZE_T Alignment;
+} MEM_ADDRESS_REQUIREMENTS, *PMEM_ADDRESS_REQUIREMENTS;
+
 /* errhandlingapi.h */
 PVOID WINAPI AddVectoredExceptionHandler(ULONG First, PVECTORED_EXCEPTION_HANDLER Handler);
 ULONG WINAPI RemoveVectoredExceptionHandler(PVOID Handle);
@@ -299,6 +353,17 @@ void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 /* processthreadsapi.h */
 HANDLE WINAPI GetCurrentProcess(void);
 DWORD WINAPI GetCurrentProcessId(void);
+DWORD WINAPI GetCurrentProcessorNumber(void);
+void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber);
+
+/* systemtopologyapi.h and winbase.h: NUMA topology. */
+BOOL WINAPI GetNumaHighestNodeNumber(PULONG HighestNodeNumber);
+BOOL WINAPI GetNumaNodeProcessorMask(UCHAR Node, PULONGLONG ProcessorMask);
+BOOL WINAPI GetNumaNodeProcessorMaskEx(USHORT Node, PGROUP_AFFINITY ProcessorMask);
+BOOL WINAPI GetNumaAvailableMemoryNode(UCHAR Node, PULONGLONG AvailableBytes);
+BOOL WINAPI GetNumaAvailableMemoryNodeEx(USHORT Node, PULONGLONG AvailableBytes);
+BOOL WINAPI GetNumaProcessorNode(UCHAR Processor, PUCHAR NodeNumber);
+BOOL WINAPI GetNumaProcessorNodeEx(PPROCESSOR_NUMBER Processor, PUSHORT NodeNumber);
 
 /* memoryapi.h: private memory of the calling process. */
 LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
@@ -320,6 +385,12 @@ BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
 UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T dwRegionSize,
 			  PVOID *lpAddresses, ULONG_PTR *lpdwCount, LPDWORD lpdwGranularity);
 UINT WINAPI ResetWriteWatch(LPVOID lpBaseAddress, SIZE_T dwRegionSize);
+LPVOID WINAPI VirtualAllocExNuma(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+				 DWORD flAllocationType, DWORD flProtect, DWORD nndPreferred);
+PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T Size,
+			   ULONG AllocationType, ULONG PageProtection,
+			   MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ParameterCount);
+SIZE_T WINAPI GetLargePageMinimum(void);
 
 /* sysinfoapi.h */
 BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);

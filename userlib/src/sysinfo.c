@@ -8,6 +8,8 @@
 #include <cpuid.h>
 #endif
 
+#include <libwinmm.h>
+
 #include "internal.h"
 
 static void sysinfo_processor(LPSYSTEM_INFO si)
@@ -76,4 +78,14 @@ WINMM_EXPORT void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
 WINMM_EXPORT void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo)
 {
 	GetSystemInfo(lpSystemInfo);
+}
+
+WINMM_EXPORT SIZE_T WINAPI GetLargePageMinimum(void)
+{
+	ULONGLONG features;
+
+	/* 0, as Windows answers, where large pages cannot be had. */
+	if (!WinmmGetVersion(NULL, &features) || !(features & WINMM_FEATURE_LARGE_PAGES))
+		return 0;
+	return WINMM_LARGE_PAGE_SIZE;
 }

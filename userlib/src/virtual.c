@@ -32,25 +32,105 @@ static BOOL is_current_process(HANDLE process)
 	return FALSE;
 }
 
+/* The request of every VirtualAlloc form, before what VirtualAlloc2 and -ExNuma add. */
+static struct winmm_alloc alloc_request(LPVOID address, SIZE_T size, DWORD type, DWORD protect)
+{
+	return (struct winmm_alloc){
+		.size = sizeof(struct winmm_alloc),
+		.type = type,
+		.protect = protect,
+		.address = (ULONG_PTR)address,
+		.length = size,
+	};
+}
+
+/* NtAllocateVirtualMemory(Ex). */
+static LPVOID allocate(struct winmm_alloc *a)
+{
+	if (winmm_ioctl(WINMM_IOC_ALLOCATE, a) || !winmm_status(a->status))
+		return NULL;
+	return (LPVOID)(ULONG_PTR)a->address;
+}
+
 WINMM_EXPORT LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize,
 					DWORD flAllocationType, DWORD flProtect)
 {
-	struct winmm_alloc a = {
-		.size = sizeof(a),
-		.type = flAllocationType,
-		.protect = flProtect,
-		.address = (ULONG_PTR)lpAddress,
-		.length = dwSize,
-	};
+	struct winmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
 
-	/* Large and physical pages come with their own milestone. */
-	if (flAllocationType & (MEM_LARGE_PAGES | MEM_PHYSICAL)) {
+	return allocate(&a);
+}
+
+WINMM_EXPORT LPVOID WINAPI VirtualAllocExNuma(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+					      DWORD flAllocationType, DWORD flProtect,
+					      DWORD nndPreferred)
+{
+	struct winmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
+
+	if (!is_current_process(hProcess))
+		return NULL;
+	if (nndPreferred != NUMA_NO_PREFERRED_NODE) {
+		a.flags = WINMM_ALLOC_NODE;
+		a.node = nndPreferred;
+	}
+	return allocate(&a);
+}
+
+/* Apply one MEM_EXTENDED_PARAMETER to @a; FALSE (last error set) if it cannot be. */
+static BOOL extended_parameter(const MEM_EXTENDED_PARAMETER *p, struct winmm_alloc *a)
+{
+	const MEM_ADDRESS_REQUIREMENTS *r;
+
+	if (p->Reserved)
+		goto invalid;
+	switch (p->Type) {
+	case MemExtendedParameterAddressRequirements:
+		r = p->Pointer;
+		if (!r)
+			goto invalid;
+		a->lowest = (ULONG_PTR)r->LowestStartingAddress;
+		a->highest = (ULONG_PTR)r->HighestEndingAddress;
+		a->alignment = r->Alignment;
+		return TRUE;
+	case MemExtendedParameterNumaNode:
+		if (p->ULong == NUMA_NO_PREFERRED_NODE)
+			return TRUE;
+		a->flags |= WINMM_ALLOC_NODE;
+		a->node = p->ULong;
+		return TRUE;
+	case MemExtendedParameterPartitionHandle:
+	case MemExtendedParameterUserPhysicalHandle:
+	case MemExtendedParameterAttributeFlags:
+	case MemExtendedParameterImageMachine:
+		/* Memory partitions, AWE, placeholder attributes and images: not in winmm. */
 		SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+		return FALSE;
+	default:
+		goto invalid;
+	}
+invalid:
+	SetLastError(ERROR_INVALID_PARAMETER);
+	return FALSE;
+}
+
+WINMM_EXPORT PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T Size,
+					ULONG AllocationType, ULONG PageProtection,
+					MEM_EXTENDED_PARAMETER *ExtendedParameters,
+					ULONG ParameterCount)
+{
+	struct winmm_alloc a = alloc_request(BaseAddress, Size, AllocationType, PageProtection);
+	ULONG i;
+
+	/* NULL stands for the calling process here. */
+	if (Process && !is_current_process(Process))
+		return NULL;
+	if (ParameterCount && !ExtendedParameters) {
+		SetLastError(ERROR_INVALID_PARAMETER);
 		return NULL;
 	}
-	if (winmm_ioctl(WINMM_IOC_ALLOCATE, &a) || !winmm_status(a.status))
-		return NULL;
-	return (LPVOID)(ULONG_PTR)a.address;
+	for (i = 0; i < ParameterCount; i++)
+		if (!extended_parameter(&ExtendedParameters[i], &a))
+			return NULL;
+	return allocate(&a);
 }
 
 WINMM_EXPORT LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,

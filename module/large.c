@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MEM_LARGE_PAGES: who may have them, their 2 MiB frames, and how they are
+ * mapped.
+ *
+ * SeLockMemoryPrivilege is CAP_IPC_LOCK here, or membership of the group
+ * the large_page_gid parameter names. A large page is one physically
+ * contiguous, zeroed order-9 frame, allocated whole when the allocation is
+ * made and never reset, trimmed or paged. Where the kernel calls
+ * .huge_fault for a PFN-mapped VMA (6.12 with THP "always" or "madvise") a
+ * large page is mapped by one PMD entry; elsewhere (6.1, THP "never") the
+ * first touch maps its 512 PTEs at once.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/uidgid.h>
+#include <linux/winmm.h>
+
+#include "compat.h"
+#include "page_state.h"
+#include "winmm.h"
+
+static int large_page_gid = -1;
+module_param(large_page_gid, int, 0644);
+MODULE_PARM_DESC(large_page_gid,
+		 "group whose members may allocate large pages without CAP_IPC_LOCK (-1: none)");
+
+/* Large pages mapped by one PMD entry, and by 512 PTEs: for tests and debugfs. */
+static atomic_long_t winmm_large_pmd_maps = ATOMIC_LONG_INIT(0);
+static atomic_long_t winmm_large_pte_maps = ATOMIC_LONG_INIT(0);
+
+/**
+ * winmm_large_privileged() - May the caller allocate large pages?
+ *
+ * Return: true with CAP_IPC_LOCK or in the large_page_gid group.
+ */
+bool winmm_large_privileged(void)
+{
+	int gid = READ_ONCE(large_page_gid);
+
+	if (capable(CAP_IPC_LOCK))
+		return true;
+	return gid >= 0 && in_group_p(make_kgid(current_user_ns(), gid));
+}
+
+/**
+ * winmm_large_alloc() - One zeroed 2 MiB frame.
+ * @node: the node to take it from first, or NUMA_NO_NODE for the caller's.
+ *
+ * Reclaim and compaction are tried in earnest (memory may first need to be
+ * moved, as on Windows, where large-page allocations can be slow), but never
+ * the OOM killer: a frame that cannot be found is reported, as Windows
+ * reports ERROR_NO_SYSTEM_RESOURCES.
+ *
+ * Return: the compound page, or NULL.
+ */
+struct page *winmm_large_alloc(int node)
+{
+	WINMM_KUNIT_STUB(winmm_large_alloc, node);
+	return alloc_pages_node(node, GFP_HIGHUSER | __GFP_ZERO | __GFP_COMP |
+				__GFP_RETRY_MAYFAIL | __GFP_NOWARN | __GFP_ACCOUNT,
+				WINMM_LARGE_ORDER);
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_large_alloc);
+
+/**
+ * winmm_large_maps() - How large pages have been mapped so far.
+ * @pmd: true for PMD mappings, false for PTE mappings.
+ *
+ * Return: that count.
+ */
+long winmm_large_maps(bool pmd)
+{
+	return atomic_long_read(pmd ? &winmm_large_pmd_maps : &winmm_large_pte_maps);
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_large_maps);
+
+/**
+ * winmm_large_map_ptes() - Map a whole large page with 512 PTEs.
+ * @vmf: the fault, in the large page.
+ * @pfn: the frame's first PFN.
+ * @prot: the large page's PTE protection.
+ *
+ * Return: VM_FAULT_NOPAGE, or the error of the first PTE that failed.
+ */
+vm_fault_t winmm_large_map_ptes(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot)
+{
+	unsigned long addr = vmf->address & ~(WINMM_LARGE_PAGE_SIZE - 1UL);
+	vm_fault_t ret;
+	unsigned int i;
+
+	for (i = 0; i < WINMM_LARGE_NR; i++) {
+		ret = vmf_insert_pfn_prot(vmf->vma, addr + i * PAGE_SIZE, pfn + i, prot);
+		if (ret != VM_FAULT_NOPAGE)
+			return ret;
+	}
+	atomic_long_inc(&winmm_large_pte_maps);
+	return VM_FAULT_NOPAGE;
+}
+
+#ifdef WINMM_HAVE_PMD_PFNMAP
+/**
+ * winmm_large_map_pmd() - Map a whole large page with one PMD entry.
+ * @vmf: a huge fault in the large page (2 MiB aligned, as its VMA is).
+ * @pfn: the frame's first PFN.
+ * @prot: the large page's protection.
+ *
+ * vmf_insert_pfn_pmd() would take the VMA's protection, the union of what
+ * any page may allow; the entry is built here with the page's own, as for
+ * PTEs, and marked special as the kernel marks PFN-mapped PMDs.
+ *
+ * Return: VM_FAULT_NOPAGE (also when another fault mapped it first).
+ */
+vm_fault_t winmm_large_map_pmd(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot)
+{
+	unsigned long addr = vmf->address & PMD_MASK;
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	spinlock_t *ptl;	/* the PMD's page-table lock */
+	pmd_t entry;
+
+	ptl = pmd_lock(mm, vmf->pmd);
+	if (pmd_none(*vmf->pmd)) {
+		entry = pmd_mkspecial(pmd_mkhuge(pfn_pmd(pfn, prot)));
+		entry = pmd_mkyoung(entry);
+		if (vmf->flags & FAULT_FLAG_WRITE)
+			entry = pmd_mkdirty(entry);
+		set_pmd_at(mm, addr, vmf->pmd, entry);
+		update_mmu_cache_pmd(vmf->vma, addr, vmf->pmd);
+		atomic_long_inc(&winmm_large_pmd_maps);
+	}
+	spin_unlock(ptl);
+	return VM_FAULT_NOPAGE;
+}
+#endif

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * QueryWorkingSetEx for private memory: for each page asked about, whether
+ * it is valid (has a frame a PTE may map under its protection) and, if so,
+ * its protection, the NUMA node of its frame, and whether it is locked or
+ * part of a large page. Pages winmm does not manage report not valid.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/uaccess.h>
+#include <linux/winmm.h>
+
+#include "core/nt_rules.h"
+#include "page_state.h"
+#include "winmm.h"
+
+/* Entries read and written per copy. */
+#define WINMM_WS_BATCH	32
+
+/* PSAPI_WORKING_SET_EX_BLOCK of the page of @addr; under rcu_read_lock(). */
+static u64 winmm_ws_attributes(struct winmm_process *proc, u64 addr)
+{
+	const struct winmm_range *r;
+	struct winmm_vad *vad;
+	unsigned long state;
+	void *entry;
+	u32 prot;
+	u64 attr;
+
+	if (addr > winmm_user_max())
+		return 0;
+	r = winmm_range_tree_find(&proc->vads, addr);
+	if (!r)
+		return 0;
+	vad = r->owner;
+	entry = xa_load(&vad->pages, (addr - vad->start) >> PAGE_SHIFT);
+	if (!entry)
+		return 0;
+	state = xa_to_value(entry);
+	prot = state & PS_PROT_MASK;
+	/* Valid: backed, and accessible, so a touch would not fault it in. */
+	if (!(state & PS_FRAME) || (state & PS_RESET) || (prot & NT_PAGE_GUARD) ||
+	    !nt_protect_access(prot))
+		return 0;
+	attr = WINMM_WS_VALID | (u64)prot << WINMM_WS_PROTECTION_SHIFT |
+	       (u64)(page_to_nid(ps_page(state)) & 0x3f) << WINMM_WS_NODE_SHIFT;
+	if (state & PS_LOCKED)
+		attr |= WINMM_WS_LOCKED;
+	if (state & PS_LARGE)
+		attr |= WINMM_WS_LARGE_PAGE;
+	return attr;
+}
+
+/**
+ * winmm_ioctl_working_set_ex() - WINMM_IOC_WORKING_SET_EX.
+ * @proc: the caller's context.
+ * @arg: the user's struct winmm_working_set_ex.
+ *
+ * Return: 0 (outcome in status), -EINVAL or -EFAULT.
+ */
+long winmm_ioctl_working_set_ex(struct winmm_process *proc, void __user *arg)
+{
+	struct winmm_ws_entry batch[WINMM_WS_BATCH];
+	struct winmm_working_set_ex w;
+	struct winmm_ws_entry __user *entries;
+	u32 done, n, i;
+	int ret;
+
+	ret = winmm_copy_struct_in(&w, sizeof(w), WINMM_WORKING_SET_EX_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (w.__pad0)
+		return -EINVAL;
+	entries = u64_to_user_ptr(w.entries);
+	for (done = 0; done < w.count; done += n) {
+		n = min_t(u32, w.count - done, WINMM_WS_BATCH);
+		if (copy_from_user(batch, entries + done, n * sizeof(batch[0])))
+			return -EFAULT;
+		rcu_read_lock();
+		for (i = 0; i < n; i++)
+			batch[i].attributes = winmm_ws_attributes(proc, batch[i].address);
+		rcu_read_unlock();
+		if (copy_to_user(entries + done, batch, n * sizeof(batch[0])))
+			return -EFAULT;
+		cond_resched();
+	}
+	w.status = WINMM_STATUS_SUCCESS;
+	return winmm_copy_struct_out(arg, &w, sizeof(w));
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* psapi.h's working-set queries, answered by winmm.ko. */
+#include <psapi.h>
+
+#include "internal.h"
+
+WINMM_EXPORT BOOL WINAPI QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb)
+{
+	/* PSAPI_WORKING_SET_EX_INFORMATION is struct winmm_ws_entry, field for field. */
+	struct winmm_working_set_ex w = {
+		.size = sizeof(w),
+		.count = cb / sizeof(PSAPI_WORKING_SET_EX_INFORMATION),
+		.entries = (ULONG_PTR)pv,
+	};
+
+	_Static_assert(sizeof(PSAPI_WORKING_SET_EX_INFORMATION) == sizeof(struct winmm_ws_entry),
+		       "one layout for both");
+	if (hProcess != GetCurrentProcess()) {
+		SetLastError(hProcess ? ERROR_ACCESS_DENIED : ERROR_INVALID_HANDLE);
+		return FALSE;
+	}
+	if (!w.count) {
+		SetLastError(ERROR_BAD_LENGTH);
+		return FALSE;
+	}
+	if (!pv) {
+		SetLastError(ERROR_NOACCESS);
+		return FALSE;
+	}
+	return !winmm_ioctl(WINMM_IOC_WORKING_SET_EX, &w) && winmm_status(w.status);
+}
