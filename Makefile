@@ -60,7 +60,12 @@ module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # Userspace tests: static, so they run in the busybox VM on any kernel.
-user-tests: $(USER_TESTS) build/examples/sysinfo
+user-tests: $(USER_TESTS) build/examples/sysinfo build/tools/winmm-poolmon
+
+# Tools, static like the tests so they run in the VM too.
+build/tools/%: tools/%.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
 build/tests/user/%: tests/user/%.c $(LIB_A) tests/tap.h tests/abi/layout.h tests/user/winmm_debugfs.h
 	@mkdir -p $(@D)
@@ -100,6 +105,7 @@ build/bench/%: bench/%.c $(LIB_A)
 
 bench: build/bench/vm_bench
 	scripts/vm-run --kernel 6.12 --mem 3G build/bench/vm_bench
+	scripts/vm-run --kernel 6.12 --build-module bench/pool_bench bench/pool_bench/show
 
 demo: build/examples/sysinfo
 	scripts/vm-run --kernel 6.12 build/examples/sysinfo

@@ -17,7 +17,8 @@
 			 WINMM_FEATURE_FAULT_REASON | WINMM_FEATURE_LOCK | \
 			 WINMM_FEATURE_WRITE_WATCH | WINMM_FEATURE_RESET | \
 			 WINMM_FEATURE_RESET_UNDO | WINMM_FEATURE_LARGE_PAGES | \
-			 WINMM_FEATURE_NUMA | WINMM_FEATURE_WORKING_SET_EX)
+			 WINMM_FEATURE_NUMA | WINMM_FEATURE_WORKING_SET_EX | \
+			 WINMM_FEATURE_POOL_TAGS)
 
 /**
  * winmm_copy_struct_in() - Read a size-prefixed ioctl struct.
@@ -147,6 +148,8 @@ long winmm_ioctl(struct file *file, struct winmm_process *proc,
 		return winmm_ioctl_write_watch(proc, arg);
 	case _IOC_NR(WINMM_IOC_WORKING_SET_EX):
 		return winmm_ioctl_working_set_ex(proc, arg);
+	case _IOC_NR(WINMM_IOC_POOL_TAGS):
+		return winmm_ioctl_pool_tags(arg);
 	default:
 		return -ENOTTY;
 	}

@@ -14,6 +14,7 @@
 #include <linux/seq_file.h>
 #include <linux/winmm.h>
 
+#include "pool.h"
 #include "winmm.h"
 
 static ushort mode = 0666;
@@ -117,9 +118,12 @@ static int __init winmm_init(void)
 	ret = winmm_reset_init();
 	if (ret)
 		return ret;
-	ret = misc_register(&winmm_misc);
+	ret = winmm_pool_init();
 	if (ret)
 		goto err_reset;
+	ret = misc_register(&winmm_misc);
+	if (ret)
+		goto err_pool;
 	/* Debugfs is for tests and diagnosis: its failure is not the module's. */
 	winmm_debugfs = debugfs_create_dir("winmm", NULL);
 	for (i = 0; i < ARRAY_SIZE(winmm_debugfs_counters); i++)
@@ -128,6 +132,8 @@ static int __init winmm_init(void)
 	pr_info("ABI %u ready at %s\n", WINMM_ABI_VERSION, WINMM_DEVICE_PATH);
 	return 0;
 
+err_pool:
+	winmm_pool_exit();
 err_reset:
 	winmm_reset_exit();
 	return ret;
@@ -137,6 +143,7 @@ static void __exit winmm_exit(void)
 {
 	debugfs_remove_recursive(winmm_debugfs);
 	misc_deregister(&winmm_misc);
+	winmm_pool_exit();
 	winmm_reset_exit();
 	/* The range tree frees replaced nodes with call_rcu(): code in this module. */
 	rcu_barrier();

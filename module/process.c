@@ -12,16 +12,21 @@
 #include <kunit/visibility.h>
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/refcount.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include "pool.h"
 #include "winmm.h"
 
 /*
  * winmm_processes_lock protects winmm_processes and winmm_nr_processes. The
  * last reference is dropped with kref_put_mutex(), under the lock, so a
  * lookup never finds a context that is being freed. Only open and release
- * take it: it is never on a fault or ioctl path.
+ * take it: it is never on a fault or ioctl path. The pools, which may run
+ * in atomic context, look contexts up under RCU instead (contexts are freed
+ * after a grace period) and take only their quota.
  */
 static DEFINE_MUTEX(winmm_processes_lock);
 static DEFINE_HASHTABLE(winmm_processes, 6);
@@ -49,6 +54,13 @@ struct winmm_process *winmm_process_get(struct mm_struct *mm)
 		proc = ERR_PTR(-ENOMEM);
 		goto out_unlock;
 	}
+	proc->pool_quota = kzalloc(sizeof(*proc->pool_quota), GFP_KERNEL_ACCOUNT);
+	if (!proc->pool_quota) {
+		kfree(proc);
+		proc = ERR_PTR(-ENOMEM);
+		goto out_unlock;
+	}
+	refcount_set(&proc->pool_quota->ref, 1);
 	mmgrab(mm);
 	proc->mm = mm;
 	kref_init(&proc->ref);
@@ -57,7 +69,7 @@ struct winmm_process *winmm_process_get(struct mm_struct *mm)
 	atomic_long_set(&proc->commit, 0);
 	winmm_placement_init(proc);
 	spin_lock_init(&proc->faults_lock);
-	hash_add(winmm_processes, &proc->hash, (unsigned long)mm);
+	hash_add_rcu(winmm_processes, &proc->hash, (unsigned long)mm);
 	winmm_nr_processes++;
 out_unlock:
 	mutex_unlock(&winmm_processes_lock);
@@ -70,15 +82,17 @@ static void winmm_process_release(struct kref *ref)
 {
 	struct winmm_process *proc = container_of(ref, struct winmm_process, ref);
 
-	hash_del(&proc->hash);
+	hash_del_rcu(&proc->hash);
 	winmm_nr_processes--;
 	mutex_unlock(&winmm_processes_lock);
 	/* Every VMA, and so every VAD, went before the last file reference. */
 	WARN_ON_ONCE(proc->vads.count || atomic_long_read(&proc->commit));
 	winmm_range_tree_destroy(&proc->vads, NULL);
 	mutex_destroy(&proc->lock);
+	winmm_pool_quota_put(proc->pool_quota);
 	mmdrop(proc->mm);
-	kfree(proc);
+	/* The pools may be looking at it under RCU. */
+	kfree_rcu(proc, rcu);
 }
 
 /**
@@ -106,3 +120,62 @@ unsigned int winmm_process_count(void)
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(winmm_process_count);
+
+/**
+ * winmm_pool_quota_get() - The pool quota of @mm's context, if it has one.
+ * @mm: the calling process's address space (NULL for a kernel thread).
+ *
+ * Context: any; takes no sleeping lock.
+ * Return: the quota with a reference, or NULL.
+ */
+struct winmm_pool_quota *winmm_pool_quota_get(struct mm_struct *mm)
+{
+	struct winmm_pool_quota *q = NULL;
+	struct winmm_process *proc;
+
+	if (!mm)
+		return NULL;
+	rcu_read_lock();
+	hash_for_each_possible_rcu(winmm_processes, proc, hash, (unsigned long)mm) {
+		if (proc->mm == mm && refcount_inc_not_zero(&proc->pool_quota->ref)) {
+			q = proc->pool_quota;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return q;
+}
+
+/**
+ * winmm_pool_quota_charge() - Charge (@bytes > 0) or return (< 0) pool quota.
+ * @q: the quota.
+ * @kind: the pool.
+ * @bytes: the allocation's size, negative when it is freed.
+ */
+void winmm_pool_quota_charge(struct winmm_pool_quota *q, enum winmm_pool_kind kind, long bytes)
+{
+	atomic_long_add(bytes, &q->used[kind]);
+}
+
+/**
+ * winmm_pool_quota_put() - Drop a reference to a quota.
+ * @q: the quota; freed after a grace period with its last reference.
+ */
+void winmm_pool_quota_put(struct winmm_pool_quota *q)
+{
+	if (refcount_dec_and_test(&q->ref))
+		kfree_rcu(q, rcu);
+}
+
+/**
+ * winmm_pool_quota_usage() - Pool bytes charged to a process.
+ * @proc: the context.
+ * @kind: the pool.
+ *
+ * Return: the bytes of @kind its allocations with POOL_FLAG_USE_QUOTA hold.
+ */
+long winmm_pool_quota_usage(struct winmm_process *proc, unsigned int kind)
+{
+	return atomic_long_read(&proc->pool_quota->used[kind]);
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_pool_quota_usage);

@@ -18,6 +18,7 @@
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -66,6 +67,9 @@ struct winmm_fault_slot {
  * @mmap_task:	the task inside vm_mmap() for @mmap_vad.
  * @faults_lock: protects @faults; taken in the fault path, never nested.
  * @faults:	refused accesses, for libwinmm's exception handling.
+ * @pool_quota:	kernel pool bytes charged to this process (POOL_FLAG_USE_QUOTA);
+ *		refcounted, as allocations may outlive the context.
+ * @rcu:	frees the context after the pools' RCU lookups are done.
  */
 struct winmm_process {
 	struct mm_struct *mm;
@@ -79,6 +83,20 @@ struct winmm_process {
 	struct task_struct *mmap_task;
 	spinlock_t faults_lock;		/* see above: guards @faults only */
 	struct winmm_fault_slot faults[WINMM_FAULT_SLOTS];
+	struct winmm_pool_quota *pool_quota;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct winmm_pool_quota - pool memory charged to one process.
+ * @ref:	one for the context, one per charged allocation.
+ * @used:	bytes per pool (enum winmm_pool_kind), atomic.
+ * @rcu:	frees it after RCU lookups (winmm_pool_quota_get()) are done.
+ */
+struct winmm_pool_quota {
+	refcount_t ref;
+	atomic_long_t used[2];
+	struct rcu_head rcu;
 };
 
 /* Flags of a VAD. */
@@ -188,6 +206,13 @@ vm_fault_t winmm_large_map_pmd(struct vm_fault *vmf, unsigned long pfn, pgprot_t
 
 /* working_set.c */
 long winmm_ioctl_working_set_ex(struct winmm_process *proc, void __user *arg);
+
+/* pool_tags.c, process.c, pool_special.c: the kernel pools (see pool.h) */
+long winmm_ioctl_pool_tags(void __user *arg);
+long winmm_pool_quota_usage(struct winmm_process *proc, unsigned int kind);
+bool winmm_pool_tag_counts(u32 tag, unsigned int kind, unsigned long *allocs,
+			   unsigned long *frees, long *bytes);
+void winmm_pool_special_set_underrun(bool underrun);
 
 /* fault_reason.c */
 void winmm_fault_record(struct winmm_process *proc, unsigned long address,

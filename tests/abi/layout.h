@@ -21,7 +21,9 @@
 	X(winmm_lock, 32)			\
 	X(winmm_write_watch, 48)		\
 	X(winmm_ws_entry, 16)			\
-	X(winmm_working_set_ex, 24)
+	X(winmm_working_set_ex, 24)		\
+	X(winmm_pool_tag_info, 56)		\
+	X(winmm_pool_tags, 24)
 
 /* X(struct, field, offset, size) */
 #define WINMM_ABI_FIELDS(X)					\
@@ -86,7 +88,12 @@
 	X(winmm_ws_entry, attributes, 8, 8)			\
 	X(winmm_working_set_ex, count, 8, 4)			\
 	X(winmm_working_set_ex, __pad0, 12, 4)			\
-	X(winmm_working_set_ex, entries, 16, 8)
+	X(winmm_working_set_ex, entries, 16, 8)		\
+	X(winmm_pool_tag_info, tag, 0, 4)			\
+	X(winmm_pool_tag_info, paged_allocs, 8, 8)		\
+	X(winmm_pool_tag_info, nonpaged_bytes, 48, 8)		\
+	X(winmm_pool_tags, count, 8, 4)			\
+	X(winmm_pool_tags, entries, 16, 8)
 
 #define WINMM_ABI_CHECK_STRUCT(s, sz)					\
 	_Static_assert(sizeof(struct s) == (sz), "sizeof(struct " #s ")");
@@ -112,6 +119,7 @@
 	_Static_assert(WINMM_FAULT_REASON_SIZE_VER0 == 24, "fault_reason VER0"); \
 	_Static_assert(WINMM_LOCK_SIZE_VER0 == 32, "lock VER0");	\
 	_Static_assert(WINMM_WRITE_WATCH_SIZE_VER0 == 48, "write_watch VER0"); \
-	_Static_assert(WINMM_WORKING_SET_EX_SIZE_VER0 == 24, "working_set_ex VER0");
+	_Static_assert(WINMM_WORKING_SET_EX_SIZE_VER0 == 24, "working_set_ex VER0"); \
+	_Static_assert(WINMM_POOL_TAGS_SIZE_VER0 == 24, "pool_tags VER0");
 
 #endif /* WINMM_TESTS_ABI_LAYOUT_H */

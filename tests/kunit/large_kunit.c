@@ -78,16 +78,18 @@ static void large_partial_failure_test(struct kunit *test)
 }
 
 /*
- * Take every 2 MiB block the allocator can give, keep its first page and
- * free the other 511: memory stays free, but no block can merge back to
- * 2 MiB, and compaction cannot move the kept (unmovable) pages.
+ * Take every 2 MiB block the allocator can give, trying as hard as
+ * winmm_large_alloc() does (reclaim, compaction, draining the per-CPU
+ * lists), keep its first page and free the other 511: memory stays free,
+ * but no block can merge back to 2 MiB, and compaction cannot move the
+ * kept (unmovable) pages.
  */
 static unsigned long large_fragment(struct list_head *kept)
 {
 	unsigned long blocks = 0, i;
 	struct page *page;
 
-	while ((page = alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN,
+	while ((page = alloc_pages(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
 				   WINMM_LARGE_ORDER))) {
 		split_page(page, WINMM_LARGE_ORDER);
 		for (i = 1; i < WINMM_LARGE_NR; i++)

@@ -41,6 +41,7 @@
 #define WINMM_FEATURE_LARGE_PAGES	_BITULL(7)	/* MEM_LARGE_PAGES */
 #define WINMM_FEATURE_NUMA		_BITULL(8)	/* preferred node, address requirements */
 #define WINMM_FEATURE_WORKING_SET_EX	_BITULL(9)	/* QueryWorkingSetEx */
+#define WINMM_FEATURE_POOL_TAGS		_BITULL(10)	/* kernel pools' per-tag counters */
 
 /* Windows' constants that the kernel side applies. */
 #define WINMM_PAGE_SIZE			4096U
@@ -381,6 +382,46 @@ struct winmm_working_set_ex {
 
 #define WINMM_WORKING_SET_EX_SIZE_VER0	24
 
+/**
+ * struct winmm_pool_tag_info - one tag's counters (SYSTEM_POOLTAG).
+ * @tag:	the tag, as the driver wrote it ('diaR' is "Raid" in memory).
+ * @__pad0:	zero.
+ * @paged_allocs: allocations from paged pool so far.
+ * @paged_frees: frees to paged pool so far.
+ * @paged_bytes: bytes of paged pool outstanding.
+ * @nonpaged_allocs: the same for non-paged pool.
+ * @nonpaged_frees: the same for non-paged pool.
+ * @nonpaged_bytes: the same for non-paged pool.
+ */
+struct winmm_pool_tag_info {
+	__u32 tag;
+	__u32 __pad0;
+	__u64 paged_allocs;
+	__u64 paged_frees;
+	__u64 paged_bytes;
+	__u64 nonpaged_allocs;
+	__u64 nonpaged_frees;
+	__u64 nonpaged_bytes;
+};
+
+/**
+ * struct winmm_pool_tags - WINMM_IOC_POOL_TAGS: every pool tag's counters.
+ * @size:	in: sizeof(struct winmm_pool_tags) as the caller knows it.
+ * @status:	out: NTSTATUS; STATUS_INFO_LENGTH_MISMATCH if @count was short.
+ * @count:	in: room in @entries; out: the number of tags.
+ * @__pad0:	must be zero.
+ * @entries:	in: user array of struct winmm_pool_tag_info.
+ */
+struct winmm_pool_tags {
+	__u32 size;
+	__u32 status;
+	__u32 count;
+	__u32 __pad0;
+	__u64 entries;
+};
+
+#define WINMM_POOL_TAGS_SIZE_VER0	24
+
 #define WINMM_IOC_MAGIC		0xD7	/* free in ioctl-number.rst */
 
 #define WINMM_IOC_VERSION	_IOWR(WINMM_IOC_MAGIC, 0x00, struct winmm_version)
@@ -394,5 +435,6 @@ struct winmm_working_set_ex {
 #define WINMM_IOC_LOCK		_IOWR(WINMM_IOC_MAGIC, 0x08, struct winmm_lock)
 #define WINMM_IOC_WRITE_WATCH	_IOWR(WINMM_IOC_MAGIC, 0x09, struct winmm_write_watch)
 #define WINMM_IOC_WORKING_SET_EX _IOWR(WINMM_IOC_MAGIC, 0x0A, struct winmm_working_set_ex)
+#define WINMM_IOC_POOL_TAGS	_IOWR(WINMM_IOC_MAGIC, 0x0B, struct winmm_pool_tags)
 
 #endif /* _UAPI_LINUX_WINMM_H */

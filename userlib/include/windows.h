@@ -398,6 +398,37 @@ BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);
 /* winternl.h: the one NTSTATUS to Win32 error table. */
 ULONG NTAPI RtlNtStatusToDosError(NTSTATUS Status);
 
+/* winternl.h: NtQuerySystemInformation, for the kernel pools' tag counters. */
+#define STATUS_SUCCESS			((NTSTATUS)0x00000000L)
+#define STATUS_INVALID_INFO_CLASS	((NTSTATUS)0xC0000003L)
+#define STATUS_INFO_LENGTH_MISMATCH	((NTSTATUS)0xC0000004L)
+
+typedef enum _SYSTEM_INFORMATION_CLASS {
+	SystemPoolTagInformation = 22,
+} SYSTEM_INFORMATION_CLASS;
+
+typedef struct _SYSTEM_POOLTAG {
+	union {
+		UCHAR Tag[4];
+		ULONG TagUlong;
+	};
+	ULONG PagedAllocs;
+	ULONG PagedFrees;
+	SIZE_T PagedUsed;
+	ULONG NonPagedAllocs;
+	ULONG NonPagedFrees;
+	SIZE_T NonPagedUsed;
+} SYSTEM_POOLTAG, *PSYSTEM_POOLTAG;
+
+typedef struct _SYSTEM_POOLTAG_INFORMATION {
+	ULONG Count;
+	SYSTEM_POOLTAG TagInfo[1];
+} SYSTEM_POOLTAG_INFORMATION, *PSYSTEM_POOLTAG_INFORMATION;
+
+NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass,
+					PVOID SystemInformation, ULONG SystemInformationLength,
+					PULONG ReturnLength);
+
 #ifdef __cplusplus
 }
 #endif

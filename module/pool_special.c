@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Special pool, as Driver Verifier has it: each allocation gets pages of
+ * its own in vmalloc space and ends exactly at a page boundary, so the
+ * byte after it is in the unmapped guard page that follows every vmalloc
+ * area (underrun mode: it starts at the area's first byte, after the
+ * unmapped page before it). A free unmaps the pages at once, so a use
+ * after free faults too.
+ *
+ * Which allocations: POOL_FLAG_SPECIAL_POOL, or the special_pool parameter
+ * ("*" for all, or tags as shown, comma-separated: "Raid,Tst1"). Only where
+ * the caller may sleep (mapping pages may); elsewhere allocations are
+ * normal. Headers live apart, found by address in an xarray.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/xarray.h>
+#include <winmm/wdm.h>
+
+#include "pool.h"
+#include "winmm.h"
+
+#define WINMM_SPECIAL_TAGS	16
+
+static char *special_pool = "";
+module_param(special_pool, charp, 0444);
+MODULE_PARM_DESC(special_pool, "pool tags for special pool, comma-separated, or * for all");
+
+static bool special_pool_underrun;
+module_param(special_pool_underrun, bool, 0644);
+MODULE_PARM_DESC(special_pool_underrun, "special pool catches underruns instead of overruns");
+
+/* The special_pool parameter, parsed at load: all tags, or these. */
+static bool winmm_special_all;
+static u32 winmm_special_tags[WINMM_SPECIAL_TAGS];
+static unsigned int winmm_special_nr;
+
+/* Special pool headers by the address handed out. */
+static DEFINE_XARRAY_FLAGS(winmm_special, XA_FLAGS_LOCK_IRQ);
+
+/**
+ * winmm_pool_special_init() - Parse the special_pool parameter.
+ *
+ * Return: 0, or -EINVAL for an entry that is not four characters, or too
+ * many entries.
+ */
+int winmm_pool_special_init(void)
+{
+	const char *s;
+	size_t n;
+
+	if (!strcmp(special_pool, "*")) {
+		winmm_special_all = true;
+		return 0;
+	}
+	for (s = special_pool; *s; s += n + (s[n] == ',')) {
+		n = strcspn(s, ",");
+		if (n != 4 || winmm_special_nr == WINMM_SPECIAL_TAGS) {
+			pr_err("special_pool: '%s' is not up to %d four-character tags\n",
+			       special_pool, WINMM_SPECIAL_TAGS);
+			return -EINVAL;
+		}
+		/* As shown: the first character is the tag's lowest byte. */
+		winmm_special_tags[winmm_special_nr++] = (u8)s[0] | (u8)s[1] << 8 |
+							 (u8)s[2] << 16 | (u32)(u8)s[3] << 24;
+	}
+	return 0;
+}
+
+/**
+ * winmm_pool_special_wanted() - Should this allocation come from special pool?
+ * @flags: its POOL_FLAG_*.
+ * @tag: its tag.
+ *
+ * Return: true for POOL_FLAG_SPECIAL_POOL or a tag the parameter names.
+ */
+bool winmm_pool_special_wanted(u64 flags, u32 tag)
+{
+	unsigned int i;
+
+	if ((flags & POOL_FLAG_SPECIAL_POOL) || winmm_special_all)
+		return true;
+	for (i = 0; i < winmm_special_nr; i++)
+		if (winmm_special_tags[i] == tag)
+			return true;
+	return false;
+}
+
+/**
+ * winmm_pool_special_set_underrun() - Switch special pool's mode (for tests).
+ * @underrun: true to catch underruns, false for overruns.
+ */
+void winmm_pool_special_set_underrun(bool underrun)
+{
+	WRITE_ONCE(special_pool_underrun, underrun);
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_pool_special_set_underrun);
+
+/**
+ * winmm_pool_special_alloc() - Pages of its own for one allocation.
+ * @h: its header, with @h->size set; gets @block, @mem and the special flag.
+ * @gfp: the allocation's flags (zeroing included); the caller may sleep.
+ *
+ * Return: the memory to hand out, or NULL.
+ */
+void *winmm_pool_special_alloc(struct winmm_pool_header *h, gfp_t gfp)
+{
+	size_t span = PAGE_ALIGN(h->size);
+	void *area;
+
+	if (!span)
+		return NULL;
+	area = __vmalloc(span, gfp);
+	if (!area)
+		return NULL;
+	h->block = area;
+	h->mem = READ_ONCE(special_pool_underrun) ? area : area + span - h->size;
+	h->flags = WINMM_POOL_H_SPECIAL;
+	if (xa_err(xa_store_irq(&winmm_special, (unsigned long)h->mem, h, GFP_KERNEL))) {
+		vfree(area);
+		return NULL;
+	}
+	return h->mem;
+}
+
+/**
+ * winmm_pool_special_find() - The header of a special pool allocation.
+ * @p: a pointer being freed.
+ *
+ * Return: its header if special pool handed @p out, else NULL.
+ */
+struct winmm_pool_header *winmm_pool_special_find(const void *p)
+{
+	if (!is_vmalloc_addr(p))
+		return NULL;
+	return xa_load(&winmm_special, (unsigned long)p);
+}
+
+/**
+ * winmm_pool_special_free() - Unmap and free a special pool allocation.
+ * @h: its header, off the live lists; freed too.
+ */
+void winmm_pool_special_free(struct winmm_pool_header *h)
+{
+	unsigned long flags;
+
+	/* Frees come from any context: the index's lock is irq-safe. */
+	xa_lock_irqsave(&winmm_special, flags);
+	__xa_erase(&winmm_special, (unsigned long)h->mem);
+	xa_unlock_irqrestore(&winmm_special, flags);
+	/* Unmapped, and flushed from the TLB: a use after free faults. */
+	winmm_pool_vfree(h->block);
+	kfree(h);
+}
+
+/**
+ * winmm_pool_special_exit() - Forget the (now empty) address index.
+ */
+void winmm_pool_special_exit(void)
+{
+	xa_destroy(&winmm_special);
+}

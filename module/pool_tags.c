@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pool accounting, as poolmon shows it: for each tag and pool, allocations,
+ * frees and bytes outstanding. Counters are kept per allocation site (tag
+ * and caller), so unload can name what leaked by tag and caller, and per
+ * CPU, so the allocation path takes no shared lock: a site's entry is made
+ * on its first use (under winmm_pool_tags_lock) and lives until unload.
+ * Readers sum the CPUs and a tag's sites: /proc/winmm/pooltags, and
+ * WINMM_IOC_POOL_TAGS for libwinmm.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <kunit/visibility.h>
+#include <linux/hashtable.h>
+#include <linux/percpu.h>
+#include <linux/proc_fs.h>
+#include <linux/rculist.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/winmm.h>
+
+#include "pool.h"
+#include "winmm.h"
+
+struct winmm_pool_counts {
+	unsigned long allocs[WINMM_POOL_KINDS];
+	unsigned long frees[WINMM_POOL_KINDS];
+	long bytes[WINMM_POOL_KINDS];
+};
+
+/**
+ * struct winmm_pool_tag - the counters of one allocation site.
+ * @node:	in winmm_pool_tags; added under winmm_pool_tags_lock, read under RCU.
+ * @tag:	the tag.
+ * @caller:	the code that allocates with it.
+ * @counts:	per CPU, changed only by their CPU (this_cpu ops).
+ */
+struct winmm_pool_tag {
+	struct hlist_node node;
+	u32 tag;
+	const void *caller;
+	struct winmm_pool_counts __percpu *counts;
+};
+
+/*
+ * winmm_pool_tags_lock serializes additions to winmm_pool_tags (irq-safe:
+ * tags are first used in any context). Entries are never removed before
+ * unload, so a reader may drop RCU between entries.
+ */
+static DEFINE_SPINLOCK(winmm_pool_tags_lock);
+static DEFINE_HASHTABLE(winmm_pool_tags, 8);
+static struct proc_dir_entry *winmm_proc_dir;
+
+static unsigned long winmm_pool_site_key(u32 tag, const void *caller)
+{
+	return (unsigned long)caller ^ tag;
+}
+
+static struct winmm_pool_tag *winmm_pool_tag_find(u32 tag, const void *caller)
+{
+	struct winmm_pool_tag *t;
+
+	hash_for_each_possible_rcu(winmm_pool_tags, t, node, winmm_pool_site_key(tag, caller))
+		if (t->tag == tag && t->caller == caller)
+			return t;
+	return NULL;
+}
+
+/**
+ * winmm_pool_tag_get() - The counters of @tag's allocations by @caller.
+ * @tag: a non-zero tag.
+ * @caller: the allocating code.
+ * @gfp: how the caller may allocate, for a first use.
+ *
+ * Return: the site's counters, or NULL without memory.
+ */
+struct winmm_pool_tag *winmm_pool_tag_get(u32 tag, const void *caller, gfp_t gfp)
+{
+	struct winmm_pool_tag *t, *old;
+	unsigned long flags;
+
+	rcu_read_lock();
+	t = winmm_pool_tag_find(tag, caller);
+	rcu_read_unlock();
+	if (t)
+		return t;
+	t = kzalloc(sizeof(*t), gfp);
+	if (!t)
+		return NULL;
+	t->tag = tag;
+	t->caller = caller;
+	t->counts = alloc_percpu_gfp(struct winmm_pool_counts, gfp);
+	if (!t->counts) {
+		kfree(t);
+		return NULL;
+	}
+	spin_lock_irqsave(&winmm_pool_tags_lock, flags);
+	old = winmm_pool_tag_find(tag, caller);
+	if (!old)
+		hash_add_rcu(winmm_pool_tags, &t->node, winmm_pool_site_key(tag, caller));
+	spin_unlock_irqrestore(&winmm_pool_tags_lock, flags);
+	if (old) {
+		free_percpu(t->counts);
+		kfree(t);
+		t = old;
+	}
+	return t;
+}
+
+/**
+ * winmm_pool_tag_count() - Count an allocation (@bytes > 0) or a free (@bytes < 0).
+ * @t: the tag's counters.
+ * @kind: the pool.
+ * @bytes: the allocation's size, negative for a free.
+ */
+void winmm_pool_tag_count(struct winmm_pool_tag *t, enum winmm_pool_kind kind, long bytes)
+{
+	/* this_cpu ops: an interrupt's count cannot be lost in the middle of ours. */
+	if (bytes > 0)
+		this_cpu_inc(t->counts->allocs[kind]);
+	else
+		this_cpu_inc(t->counts->frees[kind]);
+	this_cpu_add(t->counts->bytes[kind], bytes);
+}
+
+/**
+ * winmm_pool_tag_name() - A tag as Windows shows it: its bytes in memory order.
+ * @tag: the tag ('diaR' shows as "Raid").
+ * @name: filled with four characters, '.' for unprintable ones, and a NUL.
+ */
+void winmm_pool_tag_name(u32 tag, char name[5])
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = (tag >> (8 * i)) & 0xff;
+
+		name[i] = c >= 0x20 && c < 0x7f ? c : '.';
+	}
+	name[4] = '\0';
+}
+
+/* Add a site's counters, summed over the CPUs, to @sum. */
+static void winmm_pool_tag_sum(struct winmm_pool_tag *t, struct winmm_pool_counts *sum)
+{
+	int cpu, k;
+
+	for_each_possible_cpu(cpu) {
+		struct winmm_pool_counts *c = per_cpu_ptr(t->counts, cpu);
+
+		for (k = 0; k < WINMM_POOL_KINDS; k++) {
+			sum->allocs[k] += READ_ONCE(c->allocs[k]);
+			sum->frees[k] += READ_ONCE(c->frees[k]);
+			sum->bytes[k] += READ_ONCE(c->bytes[k]);
+		}
+	}
+}
+
+/**
+ * winmm_pool_tag_counts() - One tag's counters for one pool, summed.
+ * @tag: the tag.
+ * @kind: enum winmm_pool_kind.
+ * @allocs: set to the allocations so far.
+ * @frees: set to the frees so far.
+ * @bytes: set to the bytes outstanding.
+ *
+ * Return: false if the tag was never used.
+ */
+bool winmm_pool_tag_counts(u32 tag, unsigned int kind, unsigned long *allocs,
+			   unsigned long *frees, long *bytes)
+{
+	struct winmm_pool_counts sum = {};
+	struct winmm_pool_tag *t;
+	bool found = false;
+	int bkt;
+
+	rcu_read_lock();
+	hash_for_each_rcu(winmm_pool_tags, bkt, t, node) {
+		if (t->tag == tag) {
+			winmm_pool_tag_sum(t, &sum);
+			found = true;
+		}
+	}
+	rcu_read_unlock();
+	if (!found)
+		return false;
+	*allocs = sum.allocs[kind];
+	*frees = sum.frees[kind];
+	*bytes = sum.bytes[kind];
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_pool_tag_counts);
+
+static const char *const winmm_pool_kind_names[WINMM_POOL_KINDS] = { "nonpaged", "paged" };
+
+/*
+ * Is @t the first site of its tag in hash order? Each tag is reported once,
+ * from its first site, with all its sites summed. Under RCU.
+ */
+static bool winmm_pool_tag_first(struct winmm_pool_tag *t, struct winmm_pool_counts *sum)
+{
+	struct winmm_pool_tag *o;
+	bool seen = false;
+	int bkt;
+
+	memset(sum, 0, sizeof(*sum));
+	hash_for_each_rcu(winmm_pool_tags, bkt, o, node) {
+		if (o->tag != t->tag)
+			continue;
+		if (!seen && o != t)
+			return false;
+		seen = true;
+		winmm_pool_tag_sum(o, sum);
+	}
+	return true;
+}
+
+/* /proc/winmm/pooltags: one line per tag and pool that was ever used. */
+static int winmm_pooltags_show(struct seq_file *m, void *unused)
+{
+	struct winmm_pool_counts sum;
+	struct winmm_pool_tag *t;
+	char name[5];
+	int bkt, k;
+
+	seq_puts(m, "# winmm pool tags v1\n# tag type allocs frees bytes\n");
+	rcu_read_lock();
+	hash_for_each_rcu(winmm_pool_tags, bkt, t, node) {
+		if (!winmm_pool_tag_first(t, &sum))
+			continue;
+		winmm_pool_tag_name(t->tag, name);
+		for (k = 0; k < WINMM_POOL_KINDS; k++)
+			if (sum.allocs[k])
+				seq_printf(m, "%s %s %lu %lu %ld\n", name, winmm_pool_kind_names[k],
+					   sum.allocs[k], sum.frees[k], sum.bytes[k]);
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+/**
+ * winmm_ioctl_pool_tags() - WINMM_IOC_POOL_TAGS: the counters of every tag.
+ * @arg: the user's struct winmm_pool_tags.
+ *
+ * Return: 0 (status STATUS_INFO_LENGTH_MISMATCH if @count was too small;
+ * @count is set to the number of tags either way), -EINVAL or -EFAULT.
+ */
+long winmm_ioctl_pool_tags(void __user *arg)
+{
+	struct winmm_pool_tag_info __user *out;
+	struct winmm_pool_tag_info info;
+	struct winmm_pool_counts sum;
+	struct winmm_pool_tags q;
+	struct winmm_pool_tag *t;
+	u32 n = 0;
+	int bkt, ret;
+
+	ret = winmm_copy_struct_in(&q, sizeof(q), WINMM_POOL_TAGS_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (q.__pad0)
+		return -EINVAL;
+	out = u64_to_user_ptr(q.entries);
+	rcu_read_lock();
+	hash_for_each_rcu(winmm_pool_tags, bkt, t, node) {
+		if (!winmm_pool_tag_first(t, &sum))
+			continue;
+		if (n < q.count) {
+			memset(&info, 0, sizeof(info));
+			info.tag = t->tag;
+			info.nonpaged_allocs = sum.allocs[WINMM_POOL_NONPAGED];
+			info.nonpaged_frees = sum.frees[WINMM_POOL_NONPAGED];
+			info.nonpaged_bytes = sum.bytes[WINMM_POOL_NONPAGED];
+			info.paged_allocs = sum.allocs[WINMM_POOL_PAGED];
+			info.paged_frees = sum.frees[WINMM_POOL_PAGED];
+			info.paged_bytes = sum.bytes[WINMM_POOL_PAGED];
+			/* User memory may fault: no copy under RCU. */
+			rcu_read_unlock();
+			if (copy_to_user(out + n, &info, sizeof(info)))
+				return -EFAULT;
+			rcu_read_lock();
+		}
+		n++;
+	}
+	rcu_read_unlock();
+	q.status = n > q.count ? WINMM_STATUS_INFO_LENGTH_MISMATCH : WINMM_STATUS_SUCCESS;
+	q.count = n;
+	return winmm_copy_struct_out(arg, &q, sizeof(q));
+}
+
+/**
+ * winmm_pool_tags_init() - Create /proc/winmm/pooltags.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int winmm_pool_tags_init(void)
+{
+	winmm_proc_dir = proc_mkdir("winmm", NULL);
+	if (!winmm_proc_dir)
+		return -ENOMEM;
+	if (!proc_create_single("pooltags", 0444, winmm_proc_dir, winmm_pooltags_show)) {
+		proc_remove(winmm_proc_dir);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * winmm_pool_tags_exit() - Report what was never freed, by tag and caller;
+ * remove /proc/winmm and free the counters.
+ */
+void winmm_pool_tags_exit(void)
+{
+	struct winmm_pool_counts sum;
+	struct winmm_pool_tag *t;
+	struct hlist_node *next;
+	char name[5];
+	int bkt, k;
+
+	proc_remove(winmm_proc_dir);
+	hash_for_each_safe(winmm_pool_tags, bkt, next, t, node) {
+		memset(&sum, 0, sizeof(sum));
+		winmm_pool_tag_sum(t, &sum);
+		winmm_pool_tag_name(t->tag, name);
+		/* Modules using the pools depend on winmm: they are gone, this is their leak. */
+		for (k = 0; k < WINMM_POOL_KINDS; k++)
+			if (sum.allocs[k] != sum.frees[k])
+				pr_err("pool: leak: %lu %s allocations (%ld bytes) of tag '%s' from %pS\n",
+				       sum.allocs[k] - sum.frees[k], winmm_pool_kind_names[k],
+				       sum.bytes[k], name, t->caller);
+		hash_del(&t->node);
+		free_percpu(t->counts);
+		kfree(t);
+	}
+}

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite winmm_pool: the ExAllocatePool2 family's rules (item 42), its
+ * atomic-context behaviour, per-tag accounting (also under four threads),
+ * the verifier's refusals (item 43), special pool's guard pages, and quota.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/mman.h>
+#include <linux/random.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/timer.h>
+#include <linux/uaccess.h>
+#include <winmm/wdm.h>
+
+#include "pool.h"
+#include "winmm.h"
+
+#define TAG(a, b, c, d)	((u32)(a) | (u32)(b) << 8 | (u32)(c) << 16 | (u32)(d) << 24)
+
+static void expect_counts(struct kunit *test, u32 tag, unsigned int kind,
+			  unsigned long allocs, unsigned long frees, long bytes)
+{
+	unsigned long a = 0, f = 0;
+	long b = 0;
+
+	KUNIT_ASSERT_TRUE(test, winmm_pool_tag_counts(tag, kind, &a, &f, &b));
+	KUNIT_EXPECT_EQ(test, a, allocs);
+	KUNIT_EXPECT_EQ(test, f, frees);
+	KUNIT_EXPECT_EQ(test, b, bytes);
+}
+
+static void pool_rules_test(struct kunit *test)
+{
+	const u32 tag = TAG('K', 'r', 'u', 'l');
+	u8 *p;
+	int i;
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED, 16, 0));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_RESERVED1, 16,
+						tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED | 0x200, 16, tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_USE_QUOTA, 16, tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_PAGED, 16, tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_RAISE_ON_FAILURE,
+						16, tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED_EXECUTE, 16, tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(DontUseThisType, 16, tag));
+
+	/* Unknown high (optional) bits are ignored, as on Windows. */
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED | (1ULL << 40), 100, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < 100; i++)
+		KUNIT_EXPECT_EQ(test, p[i], 0);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, 16));
+	ExFreePoolWithTag(p, tag);
+
+	p = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_CACHE_ALIGNED, 3000, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, L1_CACHE_BYTES));
+	KUNIT_EXPECT_EQ(test, p[2999], 0);
+	ExFreePool(p);
+
+	p = ExAllocatePoolZero(NonPagedPoolNx, 64, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, p[63], 0);
+	ExFreePoolWithTag(p, tag);
+	p = ExAllocatePoolWithTag(PagedPoolCacheAligned, 1 << 20, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, L1_CACHE_BYTES));
+	ExFreePoolWithTag(p, tag);
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, 2, 2, 0);
+	expect_counts(test, tag, WINMM_POOL_PAGED, 2, 2, 0);
+}
+
+struct pool_atomic {
+	struct timer_list timer;
+	struct completion done;
+	void *nonpaged;
+	void *paged;
+};
+
+/* A timer runs in softirq context: non-paged pool works there, paged pool does not. */
+static void pool_atomic_timer(struct timer_list *t)
+{
+	struct pool_atomic *a = from_timer(a, t, timer);
+
+	a->nonpaged = ExAllocatePool2(POOL_FLAG_NON_PAGED, 200, TAG('K', 'a', 't', 'm'));
+	a->paged = ExAllocatePool2(POOL_FLAG_PAGED, 200, TAG('K', 'a', 't', 'm'));
+	if (a->nonpaged)
+		ExFreePoolWithTag(a->nonpaged, TAG('K', 'a', 't', 'm'));
+	complete(&a->done);
+}
+
+static void pool_atomic_test(struct kunit *test)
+{
+	struct pool_atomic a = {};
+
+	init_completion(&a.done);
+	timer_setup_on_stack(&a.timer, pool_atomic_timer, 0);
+	mod_timer(&a.timer, jiffies + 1);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&a.done, 10 * HZ), 0UL);
+	del_timer_sync(&a.timer);
+	destroy_timer_on_stack(&a.timer);
+	KUNIT_EXPECT_NOT_NULL(test, a.nonpaged);
+	KUNIT_EXPECT_NULL(test, a.paged);
+	expect_counts(test, TAG('K', 'a', 't', 'm'), WINMM_POOL_NONPAGED, 1, 1, 0);
+}
+
+static void pool_verifier_test(struct kunit *test)
+{
+	const u32 tag = TAG('K', 'v', 'f', 'y');
+	u8 *p, *not_pool;
+
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 48, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	/* The wrong tag: reported, and the block stays live and usable. */
+	ExFreePoolWithTag(p, TAG('W', 'r', 'n', 'g'));
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 0, 48);
+	p[47] = 0x5a;
+	KUNIT_EXPECT_EQ(test, p[47], 0x5a);
+	ExFreePoolWithTag(p, tag);
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 1, 0);
+	/* A second free: reported, nothing freed or counted. */
+	ExFreePoolWithTag(p, tag);
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 1, 0);
+	/* Memory the pool never gave: reported, left alone. */
+	not_pool = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, not_pool);
+	ExFreePool(not_pool);
+	ExFreePool(NULL);
+	kfree(not_pool);
+}
+
+/* Does reading the byte at @p fault? Probed, not touched for real. */
+static bool pool_faults(const void *p)
+{
+	u8 c;
+
+	return copy_from_kernel_nofault(&c, p, 1) != 0;
+}
+
+static void pool_special_test(struct kunit *test)
+{
+	const u32 tag = TAG('K', 's', 'p', 'l');
+	u8 *p;
+
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_SPECIAL_POOL, 100, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, pool_faults(p));
+	KUNIT_EXPECT_FALSE(test, pool_faults(p + 99));
+	KUNIT_EXPECT_TRUE(test, pool_faults(p + 100));
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)(p + 100), PAGE_SIZE));
+	ExFreePoolWithTag(p, TAG('W', 'r', 'n', 'g'));
+	KUNIT_EXPECT_FALSE(test, pool_faults(p));
+	ExFreePoolWithTag(p, tag);
+	KUNIT_EXPECT_TRUE(test, pool_faults(p));
+	KUNIT_EXPECT_TRUE(test, pool_faults(p + 99));
+	ExFreePoolWithTag(p, tag);
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 1, 0);
+
+	winmm_pool_special_set_underrun(true);
+	p = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_SPECIAL_POOL, 100, tag);
+	winmm_pool_special_set_underrun(false);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, PAGE_SIZE));
+	KUNIT_EXPECT_FALSE(test, pool_faults(p));
+	KUNIT_EXPECT_TRUE(test, pool_faults(p - 1));
+	ExFreePool(p);
+	KUNIT_EXPECT_TRUE(test, pool_faults(p));
+}
+
+static void pool_quota_test(struct kunit *test)
+{
+	const u32 tag = TAG('K', 'q', 't', 'a');
+	struct winmm_process *proc;
+	void *p, *q;
+
+	KUNIT_ASSERT_NE(test, kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ,
+					    MAP_ANONYMOUS | MAP_PRIVATE, 0), 0UL);
+	proc = winmm_process_get(current->mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(proc));
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_USE_QUOTA, 1000, tag);
+	q = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_USE_QUOTA, 5000, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, winmm_pool_quota_usage(proc, WINMM_POOL_NONPAGED), 1000L);
+	KUNIT_EXPECT_EQ(test, winmm_pool_quota_usage(proc, WINMM_POOL_PAGED), 5000L);
+	ExFreePoolWithTag(p, tag);
+	KUNIT_EXPECT_EQ(test, winmm_pool_quota_usage(proc, WINMM_POOL_NONPAGED), 0L);
+	/* A charge outlives the context it was charged to. */
+	winmm_process_put(proc);
+	ExFreePoolWithTag(q, tag);
+}
+
+#define POOL_THREADS	4
+#define POOL_ROUNDS	3000
+#define POOL_KEEP	64
+
+struct pool_worker {
+	struct completion done;
+	void *kept[POOL_KEEP];
+	size_t kept_size[POOL_KEEP];
+	u32 kept_tag[POOL_KEEP];
+	bool failed;
+};
+
+static const u32 pool_mt_tags[] = {
+	TAG('K', 'm', 't', '0'), TAG('K', 'm', 't', '1'),
+	TAG('K', 'm', 't', '2'), TAG('K', 'm', 't', '3'),
+};
+
+/* Allocate and free across four tags; keep the last POOL_KEEP live. */
+static int pool_worker_fn(void *arg)
+{
+	struct pool_worker *w = arg;
+	int i;
+
+	for (i = 0; i < POOL_ROUNDS; i++) {
+		u32 tag = pool_mt_tags[get_random_u32_below(ARRAY_SIZE(pool_mt_tags))];
+		size_t size = 1 + get_random_u32_below(2000);
+		void *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, size, tag);
+		int slot = i % POOL_KEEP;
+
+		if (!p) {
+			w->failed = true;
+			break;
+		}
+		if (w->kept[slot])
+			ExFreePoolWithTag(w->kept[slot], w->kept_tag[slot]);
+		w->kept[slot] = p;
+		w->kept_size[slot] = size;
+		w->kept_tag[slot] = tag;
+	}
+	complete(&w->done);
+	return 0;
+}
+
+static void pool_concurrency_test(struct kunit *test)
+{
+	struct pool_worker *w = kunit_kcalloc(test, POOL_THREADS, sizeof(*w), GFP_KERNEL);
+	unsigned long allocs = 0, frees = 0, a, f;
+	long bytes = 0, kept_bytes = 0, b;
+	unsigned int i, j, t;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (t = 0; t < ARRAY_SIZE(pool_mt_tags); t++)
+		if (winmm_pool_tag_counts(pool_mt_tags[t], WINMM_POOL_NONPAGED, &a, &f, &b)) {
+			allocs += a;
+			frees += f;
+			bytes += b;
+		}
+	for (i = 0; i < POOL_THREADS; i++)
+		init_completion(&w[i].done);
+	for (i = 0; i < POOL_THREADS; i++) {
+		struct task_struct *k = kthread_run(pool_worker_fn, &w[i], "winmm-pool-%u", i);
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(k));
+	}
+	for (i = 0; i < POOL_THREADS; i++)
+		wait_for_completion(&w[i].done);
+	for (t = 0; t < ARRAY_SIZE(pool_mt_tags); t++)
+		if (winmm_pool_tag_counts(pool_mt_tags[t], WINMM_POOL_NONPAGED, &a, &f, &b)) {
+			allocs -= a;
+			frees -= f;
+			bytes -= b;
+		}
+	for (i = 0; i < POOL_THREADS; i++) {
+		KUNIT_EXPECT_FALSE(test, w[i].failed);
+		for (j = 0; j < POOL_KEEP; j++)
+			kept_bytes += w[i].kept_size[j];
+	}
+	/* The counters moved by exactly what the threads did. */
+	KUNIT_EXPECT_EQ(test, -allocs, (unsigned long)POOL_THREADS * POOL_ROUNDS);
+	KUNIT_EXPECT_EQ(test, -frees, (unsigned long)POOL_THREADS * (POOL_ROUNDS - POOL_KEEP));
+	KUNIT_EXPECT_EQ(test, -bytes, kept_bytes);
+	for (i = 0; i < POOL_THREADS; i++)
+		for (j = 0; j < POOL_KEEP; j++)
+			ExFreePoolWithTag(w[i].kept[j], w[i].kept_tag[j]);
+}
+
+static struct kunit_case pool_cases[] = {
+	KUNIT_CASE(pool_rules_test),
+	KUNIT_CASE(pool_atomic_test),
+	KUNIT_CASE(pool_verifier_test),
+	KUNIT_CASE(pool_special_test),
+	KUNIT_CASE(pool_quota_test),
+	KUNIT_CASE(pool_concurrency_test),
+	{}
+};
+
+static struct kunit_suite pool_suite = {
+	.name = "winmm_pool",
+	.test_cases = pool_cases,
+};
+
+kunit_test_suite(pool_suite);
