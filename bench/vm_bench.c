@@ -332,11 +332,20 @@ static double node_share(void)
 
 static void bench_large_numa(void)
 {
-	long fl, fs;
-	double tl, ts;
+	double tl = 1e9, ts = 1e9, t;
+	long fl = 0, fs = 0;
+	int r;
 
-	tl = commit_touch(1UL << 30, 1, &fl);
-	ts = commit_touch(1UL << 30, 0, &fs);
+	/*
+	 * Best of 3, alternating: the first touch of guest memory also pays
+	 * QEMU's own first touch of host memory, whichever variant runs first.
+	 */
+	for (r = 0; r < 3; r++) {
+		t = commit_touch(1UL << 30, 1, &fl);
+		tl = t < tl ? t : tl;
+		t = commit_touch(1UL << 30, 0, &fs);
+		ts = t < ts ? t : ts;
+	}
 	printf("(f) 1 GiB commit+touch: large pages %.0f ms, %ld faults; 4 KiB pages %.0f ms, "
 	       "%ld faults: %.0fx fewer faults, time ratio %.2f (goal <= 0.25)\n",
 	       tl * 1e3, fl, ts * 1e3, fs, (double)fs / (fl ? fl : 1), tl / ts);
