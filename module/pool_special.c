@@ -45,32 +45,52 @@ static unsigned int winmm_special_nr;
 static DEFINE_XARRAY_FLAGS(winmm_special, XA_FLAGS_LOCK_IRQ);
 
 /**
- * winmm_pool_special_init() - Parse the special_pool parameter.
+ * winmm_pool_special_parse() - Set which tags go to special pool.
+ * @list: "*" for all, or up to 16 tags as shown, comma-separated ("" for none).
  *
- * Return: 0, or -EINVAL for an entry that is not four characters, or too
- * many entries.
+ * Called at load with the special_pool parameter (and by the KUnit suite);
+ * not while allocations run.
+ *
+ * Return: 0, or -EINVAL (nothing changed) for an entry that is not four
+ * characters, or too many entries.
  */
-int winmm_pool_special_init(void)
+int winmm_pool_special_parse(const char *list)
 {
+	u32 tags[WINMM_SPECIAL_TAGS];
+	unsigned int nr = 0;
 	const char *s;
 	size_t n;
 
-	if (!strcmp(special_pool, "*")) {
+	if (!strcmp(list, "*")) {
 		winmm_special_all = true;
+		winmm_special_nr = 0;
 		return 0;
 	}
-	for (s = special_pool; *s; s += n + (s[n] == ',')) {
+	for (s = list; *s; s += n + (s[n] == ',')) {
 		n = strcspn(s, ",");
-		if (n != 4 || winmm_special_nr == WINMM_SPECIAL_TAGS) {
+		if (n != 4 || nr == WINMM_SPECIAL_TAGS) {
 			pr_err("special_pool: '%s' is not up to %d four-character tags\n",
-			       special_pool, WINMM_SPECIAL_TAGS);
+			       list, WINMM_SPECIAL_TAGS);
 			return -EINVAL;
 		}
 		/* As shown: the first character is the tag's lowest byte. */
-		winmm_special_tags[winmm_special_nr++] = (u8)s[0] | (u8)s[1] << 8 |
-							 (u8)s[2] << 16 | (u32)(u8)s[3] << 24;
+		tags[nr++] = (u8)s[0] | (u8)s[1] << 8 | (u8)s[2] << 16 | (u32)(u8)s[3] << 24;
 	}
+	memcpy(winmm_special_tags, tags, sizeof(tags));
+	winmm_special_nr = nr;
+	winmm_special_all = false;
 	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(winmm_pool_special_parse);
+
+/**
+ * winmm_pool_special_init() - Read the special_pool parameter.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int winmm_pool_special_init(void)
+{
+	return winmm_pool_special_parse(special_pool);
 }
 
 /**

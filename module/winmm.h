@@ -213,6 +213,7 @@ long winmm_pool_quota_usage(struct winmm_process *proc, unsigned int kind);
 bool winmm_pool_tag_counts(u32 tag, unsigned int kind, unsigned long *allocs,
 			   unsigned long *frees, long *bytes);
 void winmm_pool_special_set_underrun(bool underrun);
+int winmm_pool_special_parse(const char *list);
 
 /* fault_reason.c */
 void winmm_fault_record(struct winmm_process *proc, unsigned long address,

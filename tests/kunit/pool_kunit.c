@@ -174,6 +174,27 @@ static void pool_special_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pool_faults(p));
 }
 
+/* The special_pool parameter's tag list, as it is parsed at load. */
+static void pool_special_list_test(struct kunit *test)
+{
+	const u32 listed = TAG('K', 'l', 's', 't'), other = TAG('K', 'o', 't', 'h');
+	u8 *p, *q;
+
+	KUNIT_EXPECT_EQ(test, winmm_pool_special_parse("Kabc,Kdefg"), -EINVAL);
+	KUNIT_ASSERT_EQ(test, winmm_pool_special_parse("Kabc,Klst"), 0);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 40, listed);
+	q = ExAllocatePool2(POOL_FLAG_NON_PAGED, 40, other);
+	KUNIT_EXPECT_EQ(test, winmm_pool_special_parse(""), 0);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)(p + 40), PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, pool_faults(p + 40));
+	KUNIT_EXPECT_FALSE(test, pool_faults(q + 40));
+	ExFreePoolWithTag(p, listed);
+	ExFreePoolWithTag(q, other);
+	KUNIT_EXPECT_TRUE(test, pool_faults(p));
+}
+
 static void pool_quota_test(struct kunit *test)
 {
 	const u32 tag = TAG('K', 'q', 't', 'a');
@@ -288,6 +309,7 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_atomic_test),
 	KUNIT_CASE(pool_verifier_test),
 	KUNIT_CASE(pool_special_test),
+	KUNIT_CASE(pool_special_list_test),
 	KUNIT_CASE(pool_quota_test),
 	KUNIT_CASE(pool_concurrency_test),
 	{}
