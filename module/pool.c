@@ -117,14 +117,52 @@ static struct winmm_pool_header *winmm_pool_header(const void *p)
 	return (struct winmm_pool_header *)p - 1;
 }
 
+/*
+ * Memory for @size bytes and the header that stands for it, in *@hp: special
+ * pool's pages (which take a context that may sleep), or a block of the
+ * allocator's with the header just before the memory.
+ */
+static void *winmm_pool_memory(u64 flags, size_t size, u32 tag, gfp_t gfp, bool atomic,
+			       struct winmm_pool_header **hp)
+{
+	size_t align = flags & POOL_FLAG_CACHE_ALIGNED ? L1_CACHE_BYTES : 16;
+	struct winmm_pool_header *h;
+	size_t total;
+	void *block, *p;
+
+	if (!atomic && winmm_pool_special_wanted(flags, tag)) {
+		h = kzalloc(sizeof(*h), GFP_KERNEL);
+		if (!h)
+			return NULL;
+		h->size = size;
+		p = winmm_pool_special_alloc(h, gfp);
+		if (!p)
+			kfree(h);
+		*hp = h;
+		return p;
+	}
+	if (check_add_overflow(size, sizeof(*h) + align, &total))
+		return NULL;
+	block = flags & POOL_FLAG_PAGED ? kvmalloc(total, gfp) : kmalloc(total, gfp);
+	if (!block)
+		return NULL;
+	p = PTR_ALIGN(block + sizeof(*h), align);
+	h = winmm_pool_header(p);
+	h->block = block;
+	h->flags = 0;
+	*hp = h;
+	return p;
+}
+
 static void *winmm_pool_alloc(u64 flags, size_t size, u32 tag, void *caller)
 {
 	bool paged = flags & POOL_FLAG_PAGED, atomic = winmm_pool_atomic();
-	size_t align = flags & POOL_FLAG_CACHE_ALIGNED ? L1_CACHE_BYTES : 16;
-	struct winmm_pool_header *h, tmp = { .tag = tag, .size = size, .caller = caller };
+	enum winmm_pool_kind kind = paged ? WINMM_POOL_PAGED : WINMM_POOL_NONPAGED;
 	gfp_t gfp = atomic ? GFP_ATOMIC : GFP_KERNEL;
-	size_t total;
-	void *block, *p;
+	struct winmm_pool_quota *quota = NULL;
+	struct winmm_pool_header *h;
+	struct winmm_pool_tag *stats;
+	void *p;
 
 	if (!size || !tag || (flags & POOL_FLAG_REQUIRED_MASK & ~WINMM_POOL_KNOWN_FLAGS) ||
 	    hweight64(flags & WINMM_POOL_TYPE_FLAGS) != 1)
@@ -145,57 +183,30 @@ static void *winmm_pool_alloc(u64 flags, size_t size, u32 tag, void *caller)
 			pr_warn("pool: %pS: paged pool in atomic context refused\n", caller);
 		return NULL;
 	}
+	stats = winmm_pool_tag_get(tag, caller, gfp);
+	if (!stats)
+		return NULL;
 	if (!(flags & POOL_FLAG_UNINITIALIZED))
 		gfp |= __GFP_ZERO;
-	tmp.kind = paged ? WINMM_POOL_PAGED : WINMM_POOL_NONPAGED;
-	tmp.stats = winmm_pool_tag_get(tag, caller, gfp & ~__GFP_ZERO);
-	if (!tmp.stats)
+	if (flags & POOL_FLAG_USE_QUOTA)
+		quota = winmm_pool_quota_get(current->mm);
+	p = winmm_pool_memory(flags, size, tag, gfp, atomic, &h);
+	if (!p) {
+		if (quota)
+			winmm_pool_quota_put(quota);
 		return NULL;
-	if (flags & POOL_FLAG_USE_QUOTA) {
-		tmp.quota = winmm_pool_quota_get(current->mm);
-		if (tmp.quota)
-			tmp.flags |= WINMM_POOL_H_QUOTA;
 	}
-
-	/* Special pool maps pages of its own, which takes a context that may sleep. */
-	if (!atomic && winmm_pool_special_wanted(flags, tag)) {
-		h = kzalloc(sizeof(*h), GFP_KERNEL);
-		if (h)
-			h->size = size;
-		p = h ? winmm_pool_special_alloc(h, gfp) : NULL;
-		if (!p) {
-			kfree(h);
-			goto fail;
-		}
-		goto fill;
-	}
-	if (check_add_overflow(size, sizeof(*h) + align, &total))
-		goto fail;
-	block = paged ? kvmalloc(total, gfp) : kmalloc(total, gfp);
-	if (!block)
-		goto fail;
-	p = PTR_ALIGN(block + sizeof(*h), align);
-	h = winmm_pool_header(p);
-	h->block = block;
-	h->flags = 0;
-fill:
 	h->magic = WINMM_POOL_LIVE;
 	h->tag = tag;
-	h->kind = tmp.kind;
-	h->flags |= tmp.flags;
+	h->kind = kind;
 	h->size = size;
 	h->caller = caller;
-	h->stats = tmp.stats;
-	h->quota = tmp.quota;
-	winmm_pool_tag_count(h->stats, h->kind, size);
-	if (h->quota)
-		winmm_pool_quota_charge(h->quota, h->kind, size);
+	h->stats = stats;
+	h->quota = quota;
+	winmm_pool_tag_count(stats, kind, size);
+	if (quota)
+		winmm_pool_quota_charge(quota, kind, size);
 	return p;
-
-fail:
-	if (tmp.quota)
-		winmm_pool_quota_put(tmp.quota);
-	return NULL;
 }
 
 /* Report a free the verifier refuses; the block is left as it is. */

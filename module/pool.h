@@ -24,8 +24,7 @@ enum winmm_pool_kind {
 #define WINMM_POOL_FREED	0x45455246U	/* "FREE" */
 
 /* struct winmm_pool_header.flags */
-#define WINMM_POOL_H_QUOTA	BIT(0)	/* charged to @quota */
-#define WINMM_POOL_H_SPECIAL	BIT(1)	/* special pool: its own pages, guard page beside */
+#define WINMM_POOL_H_SPECIAL	BIT(0)	/* special pool: its own pages, guard page beside */
 
 struct winmm_pool_tag;
 struct winmm_pool_quota;
@@ -41,7 +40,7 @@ struct winmm_pool_quota;
  * @mem:	special pool: the memory handed out (its key).
  * @caller:	the caller of ExAllocatePool*.
  * @stats:	the counters of its tag and caller.
- * @quota:	the process charged, with WINMM_POOL_H_QUOTA.
+ * @quota:	the process charged (POOL_FLAG_USE_QUOTA), or NULL.
  *
  * Normal allocations keep it just before the memory they return; special
  * pool allocations keep it apart (pool_special.c).

@@ -98,11 +98,12 @@ void winmm_vad_free_frames(struct list_head *frames, long count)
 	atomic_long_sub(count, &winmm_nr_frames);
 }
 
-/**
- * winmm_vad_destroy() - Free a VAD, its frames and its commit charge.
- * @vad: a VAD no VMA maps any more (or never did).
+/*
+ * Drop every committed page of @vad, which no PTE maps, and free their
+ * frames; the VAD is then all reserved. Returns how many pages were
+ * committed: the caller returns their charge.
  */
-void winmm_vad_destroy(struct winmm_vad *vad)
+static unsigned long winmm_vad_drop_pages(struct winmm_vad *vad)
 {
 	unsigned long idx, committed = 0;
 	long frames = 0;
@@ -113,9 +114,21 @@ void winmm_vad_destroy(struct winmm_vad *vad)
 		ps_take_frame(xa_to_value(entry), &list, &frames);
 		committed++;
 	}
-	winmm_reset_unlink(vad);
 	xa_destroy(&vad->pages);
 	winmm_vad_free_frames(&list, frames);
+	return committed;
+}
+
+/**
+ * winmm_vad_destroy() - Free a VAD, its frames and its commit charge.
+ * @vad: a VAD no VMA maps any more (or never did).
+ */
+void winmm_vad_destroy(struct winmm_vad *vad)
+{
+	unsigned long committed;
+
+	winmm_reset_unlink(vad);
+	committed = winmm_vad_drop_pages(vad);
 	if (committed)
 		winmm_commit_uncharge(vad->proc, committed);
 	/* VirtualQuery may still be reading it under RCU. */
@@ -126,7 +139,8 @@ EXPORT_SYMBOL_IF_KUNIT(winmm_vad_destroy);
 /* A zeroed frame for a page of @vad, from its preferred node if it has one. */
 static struct page *winmm_vad_alloc_frame(struct winmm_vad *vad)
 {
-	return alloc_pages_node(vad->node, GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT, 0);
+	/* MEM_COMMIT with a node may change it under a running fault. */
+	return alloc_pages_node(READ_ONCE(vad->node), GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT, 0);
 }
 
 /*
@@ -433,21 +447,6 @@ static int ps_store_run(struct xarray *xa, unsigned long first, unsigned long n,
 	return xas_error(&xas);
 }
 
-/* Undo a failed commit of a fresh VAD: frames, entries and charge. */
-static void winmm_vad_uncommit_all(struct winmm_vad *vad, unsigned long pages)
-{
-	unsigned long idx;
-	long frames = 0;
-	LIST_HEAD(list);
-	void *entry;
-
-	xa_for_each(&vad->pages, idx, entry)
-		ps_take_frame(xa_to_value(entry), &list, &frames);
-	xa_destroy(&vad->pages);
-	winmm_vad_free_frames(&list, frames);
-	winmm_commit_uncharge(vad->proc, pages);
-}
-
 /**
  * winmm_vad_commit_new() - Commit all of a VAD that is not mapped yet.
  * @vad: a VAD fresh from winmm_vad_create(), with no page committed.
@@ -468,7 +467,9 @@ u32 winmm_vad_commit_new(struct winmm_vad *vad, u32 protect)
 	if (status)
 		return status;
 	if (ps_store_run(&vad->pages, 0, pages, protect)) {
-		winmm_vad_uncommit_all(vad, pages);
+		/* Back to nothing committed: the charge was for all @pages. */
+		winmm_vad_drop_pages(vad);
+		winmm_commit_uncharge(vad->proc, pages);
 		return WINMM_STATUS_NO_MEMORY;
 	}
 	return WINMM_STATUS_SUCCESS;
@@ -517,7 +518,9 @@ u32 winmm_vad_commit_large(struct winmm_vad *vad, u32 protect)
 	return WINMM_STATUS_SUCCESS;
 
 undo:
-	winmm_vad_uncommit_all(vad, pages);
+	/* Back to nothing committed or held: the charge was for all @pages. */
+	winmm_vad_drop_pages(vad);
+	winmm_commit_uncharge(vad->proc, pages);
 	return status;
 }
 EXPORT_SYMBOL_IF_KUNIT(winmm_vad_commit_large);
