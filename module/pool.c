@@ -4,27 +4,37 @@
  * older forms, ExFreePoolWithTag and ExFreePool (declared in
  * include/winmm/wdm.h, exported GPL).
  *
- * Each allocation carries a header just before the memory it returns: its
- * tag, pool, size and caller, and a magic that tells a live block from a
- * freed one (the free poisons it) or from memory the pool never gave. Frees are checked as Driver
- * Verifier checks them; a bad free is reported once per caller and the
- * block is left alone, so memory is never corrupted. Counters per tag and
- * caller (pool_tags.c) let unload name leaks without any lock shared on
- * the allocation path.
+ * Each allocation has a header: its tag, pool, size and allocation site,
+ * and a magic that tells a live block from a freed one (the free poisons
+ * it) or from memory the pool never gave. Small allocations carry it just
+ * before the memory they return. Big ones (more than a page with the
+ * header) and special pool's keep it apart, found by address, as Windows'
+ * big pool does: a power-of-two size then takes no more than itself.
+ * Frees are checked as Driver Verifier checks them; a bad free is reported
+ * once per caller and the block is left alone, so memory is never
+ * corrupted. Counters per tag and caller (pool_tags.c) let unload name
+ * leaks without any lock shared on the allocation path.
+ *
+ * Freed small blocks wait on per-CPU lookaside lists for the next
+ * allocation of their size, as on Windows. The allocation and free paths
+ * are inlined into the exported functions: once a site has been used and
+ * its CPU's list has a block, a pair makes no call at all.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
 #include <linux/cache.h>
+#include <linux/hash.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
-#include <linux/overflow.h>
+#include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <asm/vsyscall.h>
 #include <winmm/wdm.h>
 
 #include "pool.h"
@@ -47,8 +57,148 @@ enum {
 	WINMM_POOL_WARN_KINDS,
 };
 
+/* Pool memory is at least this aligned, as on 64-bit Windows. */
+#define WINMM_POOL_ALIGN	16
+
+/* Small allocations, with their header inline, are at most this big. */
+#define WINMM_POOL_INLINE_MAX	(PAGE_SIZE - sizeof(struct winmm_pool_header))
+
+static_assert(sizeof(struct winmm_pool_header) % WINMM_POOL_ALIGN == 0);
+
+/*
+ * Headers kept apart (big blocks and special pool's), hashed by the address
+ * handed out. Each bucket's lock (irq-safe: frees come from any context)
+ * guards its list, and orders frees: a free finds, checks and unlinks the
+ * header under it, so of two racing frees one gets it.
+ */
+#define WINMM_POOL_APART_BITS	8
+
+static struct winmm_pool_bucket {
+	spinlock_t lock;	/* guards head */
+	struct hlist_head head;
+} winmm_pool_apart[1 << WINMM_POOL_APART_BITS];
+
+static struct winmm_pool_bucket *winmm_pool_bucket(const void *p)
+{
+	return &winmm_pool_apart[hash_ptr(p, WINMM_POOL_APART_BITS)];
+}
+
+/*
+ * Lookaside lists, as Windows keeps per processor: a freed small block
+ * waits on its CPU's list of its size class for the next allocation of
+ * that class, instead of going back to the slab allocator. Classes are
+ * the powers of two from 64 to 2048 bytes of block, header included. A
+ * block on a list keeps its header (FREED) and links to the next through
+ * the first bytes it handed out. Each CPU's lists are changed by tasks on
+ * that CPU alone, with preemption off; interrupts (hard or soft) do not
+ * use them, so they need not be turned off. init_on_free turns the lists
+ * off; init_on_alloc zeroes what they give out.
+ */
+#define WINMM_POOL_CLASS_SHIFT	6
+#define WINMM_POOL_CLASSES	6
+#define WINMM_POOL_CLASS_MAX	(1U << (WINMM_POOL_CLASS_SHIFT + WINMM_POOL_CLASSES - 1))
+#define WINMM_POOL_LOOKASIDE_DEPTH	16
+
+/* A header kept apart is a block of the smallest class. */
+static_assert(sizeof(struct winmm_pool_apart) <= 1U << WINMM_POOL_CLASS_SHIFT);
+
+struct winmm_pool_lookaside {
+	void *head[WINMM_POOL_CLASSES];
+	unsigned int depth[WINMM_POOL_CLASSES];
+};
+
+static DEFINE_PER_CPU(struct winmm_pool_lookaside, winmm_pool_lookaside);
+
+/* The size class of a block of @bytes (at most WINMM_POOL_CLASS_MAX). */
+static __always_inline unsigned int winmm_pool_class(size_t bytes)
+{
+	return max(fls(bytes - 1), WINMM_POOL_CLASS_SHIFT) - WINMM_POOL_CLASS_SHIFT;
+}
+
+/* Where a block on a lookaside list keeps the next one. */
+static __always_inline void **winmm_pool_link(void *block)
+{
+	return block + sizeof(struct winmm_pool_header);
+}
+
+static __always_inline void *winmm_pool_lookaside_pop(unsigned int class)
+{
+	struct winmm_pool_lookaside *l;
+	void *block;
+
+	if (!in_task())
+		return NULL;
+	preempt_disable();
+	l = this_cpu_ptr(&winmm_pool_lookaside);
+	block = l->head[class];
+	if (block) {
+		l->head[class] = *winmm_pool_link(block);
+		l->depth[class]--;
+	}
+	preempt_enable();
+	return block;
+}
+
+/* Return: false if the block must go back to the slab allocator instead. */
+static __always_inline bool winmm_pool_lookaside_push(void *block, unsigned int class)
+{
+	struct winmm_pool_lookaside *l;
+	bool kept = false;
+
+	if (!in_task() || want_init_on_free())
+		return false;
+	preempt_disable();
+	l = this_cpu_ptr(&winmm_pool_lookaside);
+	if (l->depth[class] < WINMM_POOL_LOOKASIDE_DEPTH) {
+		*winmm_pool_link(block) = l->head[class];
+		l->head[class] = block;
+		l->depth[class]++;
+		kept = true;
+	}
+	preempt_enable();
+	return kept;
+}
+
+/* A block of a whole size class: from its lookaside list, or kmalloc'd. */
+static __always_inline void *winmm_pool_class_alloc(unsigned int class, gfp_t gfp)
+{
+	void *block = winmm_pool_lookaside_pop(class);
+
+	return block ?: kmalloc(1U << (class + WINMM_POOL_CLASS_SHIFT), gfp);
+}
+
+/* Give back a block of a whole size class: to its lookaside list, or kfree() it. */
+static __always_inline void winmm_pool_class_free(void *block, unsigned int class)
+{
+	if (!winmm_pool_lookaside_push(block, class))
+		kfree(block);
+}
+
+/* Free every block on every CPU's lists (at unload). */
+static void winmm_pool_lookaside_drain(void)
+{
+	unsigned int cpu, class;
+
+	for_each_possible_cpu(cpu) {
+		struct winmm_pool_lookaside *l = per_cpu_ptr(&winmm_pool_lookaside, cpu);
+
+		for (class = 0; class < WINMM_POOL_CLASSES; class++) {
+			while (l->head[class]) {
+				void *block = l->head[class];
+
+				l->head[class] = *winmm_pool_link(block);
+				kfree(block);
+			}
+			l->depth[class] = 0;
+		}
+	}
+}
+
+/* Has special pool handed out memory? Its blocks need not be page aligned. */
+static bool winmm_pool_special_used;
+
 /* Could this context sleep? Non-paged pool must also serve those that cannot. */
-static bool winmm_pool_atomic(void)
+static __always_inline bool winmm_pool_atomic(void)
 {
 	return !preemptible() || in_interrupt() || irqs_disabled();
 }
@@ -111,107 +261,200 @@ bool winmm_pool_warn_once(const void *caller, unsigned int what)
 	return ret != -EBUSY;
 }
 
-/* The header of a normal (not special pool) block. */
+/*
+ * The u32 at @src into *@val, or false if nothing is mapped there:
+ * copy_from_kernel_nofault() inline, without its two calls. On x86-64
+ * every address from PAGE_OFFSET up is canonical, so a bad one faults and
+ * the fault is fixed up; the vsyscall page is left alone, as it does.
+ */
+static __always_inline bool winmm_pool_peek(const u32 *src, u32 *val)
+{
+	if ((unsigned long)src < PAGE_OFFSET || is_vsyscall_vaddr((unsigned long)src))
+		return false;
+	pagefault_disable();
+	__get_kernel_nofault(val, src, u32, fault);
+	pagefault_enable();
+	return true;
+fault:
+	pagefault_enable();
+	return false;
+}
+
+/* The header of a small block, just before its memory. */
 static struct winmm_pool_header *winmm_pool_header(const void *p)
 {
 	return (struct winmm_pool_header *)p - 1;
 }
 
 /*
- * Memory for @size bytes and the header that stands for it, in *@hp: special
- * pool's pages (which take a context that may sleep), or a block of the
- * allocator's with the header just before the memory.
+ * Small: memory with the header @hdr copied just before it, from a
+ * lookaside list or kmalloc'd.
  */
-static void *winmm_pool_memory(u64 flags, size_t size, u32 tag, gfp_t gfp, bool atomic,
-			       struct winmm_pool_header **hp)
+static __always_inline void *winmm_pool_inline(const struct winmm_pool_header *hdr, u64 flags,
+					       gfp_t gfp)
 {
-	size_t align = flags & POOL_FLAG_CACHE_ALIGNED ? L1_CACHE_BYTES : 16;
+	size_t align = flags & POOL_FLAG_CACHE_ALIGNED ? L1_CACHE_BYTES : WINMM_POOL_ALIGN;
+	size_t slack = align > WINMM_POOL_ALIGN ? align : 0;
+	size_t total = sizeof(*hdr) + hdr->size;
 	struct winmm_pool_header *h;
-	size_t total;
 	void *block, *p;
 
-	if (!atomic && winmm_pool_special_wanted(flags, tag)) {
-		h = kzalloc(sizeof(*h), GFP_KERNEL);
-		if (!h)
-			return NULL;
-		h->size = size;
-		p = winmm_pool_special_alloc(h, gfp);
-		if (!p)
-			kfree(h);
-		*hp = h;
-		return p;
+	/* A whole class: a power of two, which kmalloc aligns naturally. */
+	if (likely(!slack && total <= WINMM_POOL_CLASS_MAX)) {
+		unsigned int class = winmm_pool_class(total);
+
+		block = winmm_pool_lookaside_pop(class);
+		if (block) {
+			if (want_init_on_alloc(gfp))
+				memset(block + sizeof(*h), 0, hdr->size);
+		} else {
+			block = kmalloc(1U << (class + WINMM_POOL_CLASS_SHIFT), gfp);
+			if (unlikely(!block))
+				return NULL;
+		}
+		h = block;
+		*h = *hdr;
+		h->flags = WINMM_POOL_H_LOOKASIDE;
+		h->offset = sizeof(*h);
+		return block + sizeof(*h);
 	}
-	if (check_add_overflow(size, sizeof(*h) + align, &total))
-		return NULL;
-	block = flags & POOL_FLAG_PAGED ? kvmalloc(total, gfp) : kmalloc(total, gfp);
-	if (!block)
-		return NULL;
-	p = PTR_ALIGN(block + sizeof(*h), align);
+
+	/*
+	 * kmalloc's blocks are 16-byte aligned in practice but promise only
+	 * ARCH_KMALLOC_MINALIGN: one that is not is traded for a bigger one.
+	 */
+	for (;;) {
+		block = kmalloc(sizeof(*h) + hdr->size + slack, gfp);
+		if (unlikely(!block))
+			return NULL;
+		p = PTR_ALIGN(block + sizeof(*h), align);
+		if (likely(p - block <= sizeof(*h) + slack))
+			break;
+		kfree(block);
+		slack = align;
+	}
 	h = winmm_pool_header(p);
-	h->block = block;
-	h->flags = 0;
-	*hp = h;
+	*h = *hdr;
+	h->offset = p - block;
 	return p;
 }
 
-static void *winmm_pool_alloc(u64 flags, size_t size, u32 tag, void *caller)
+/*
+ * Big or special pool: memory of its own (vmalloc'd where kmalloc cannot
+ * give it and the caller may sleep), and the header @hdr in the index.
+ */
+static noinline void *winmm_pool_apart_alloc(const struct winmm_pool_header *hdr, bool special,
+					     gfp_t gfp)
 {
-	bool paged = flags & POOL_FLAG_PAGED, atomic = winmm_pool_atomic();
-	enum winmm_pool_kind kind = paged ? WINMM_POOL_PAGED : WINMM_POOL_NONPAGED;
-	gfp_t gfp = atomic ? GFP_ATOMIC : GFP_KERNEL;
-	struct winmm_pool_quota *quota = NULL;
-	struct winmm_pool_header *h;
-	struct winmm_pool_tag *stats;
+	struct winmm_pool_bucket *b;
+	struct winmm_pool_apart *a;
+	unsigned long flags;
 	void *p;
 
-	if (!size || !tag || (flags & POOL_FLAG_REQUIRED_MASK & ~WINMM_POOL_KNOWN_FLAGS) ||
-	    hweight64(flags & WINMM_POOL_TYPE_FLAGS) != 1)
+	/* The header itself is a block of the smallest class. */
+	a = winmm_pool_class_alloc(0, gfp & ~__GFP_ZERO);
+	if (!a)
 		return NULL;
+	a->h = *hdr;
+	a->h.flags = WINMM_POOL_H_APART;
+	if (special) {
+		p = winmm_pool_special_alloc(a, gfp);
+		if (p)
+			WRITE_ONCE(winmm_pool_special_used, true);
+	} else {
+		/*
+		 * Bigger than a page, so page aligned either way. Linux memory
+		 * is all resident: paged pool, and non-paged beyond what
+		 * kmalloc gives, may be vmalloc'd where the caller can sleep.
+		 */
+		if (gfpflags_allow_blocking(gfp) &&
+		    (hdr->kind == WINMM_POOL_PAGED || hdr->size > KMALLOC_MAX_SIZE)) {
+			p = kvmalloc(hdr->size, gfp);
+			if (is_vmalloc_addr(p))
+				a->h.flags |= WINMM_POOL_H_VMALLOC;
+		} else {
+			p = kmalloc(hdr->size, gfp);
+		}
+		a->block = p;
+		a->mem = p;
+	}
+	if (!p) {
+		winmm_pool_class_free(a, 0);
+		return NULL;
+	}
+	b = winmm_pool_bucket(p);
+	spin_lock_irqsave(&b->lock, flags);
+	hlist_add_head(&a->node, &b->head);
+	spin_unlock_irqrestore(&b->lock, flags);
+	return p;
+}
+
+/* Why an allocation with these flags is refused, once per caller. */
+static void __cold winmm_pool_refuse(u64 flags, const void *caller)
+{
 	if (flags & POOL_FLAG_RAISE_ON_FAILURE) {
 		if (winmm_pool_warn_once(caller, WINMM_POOL_WARN_RAISE))
 			pr_warn("pool: %pS asked for POOL_FLAG_RAISE_ON_FAILURE: there is no SEH here, refused\n",
 				caller);
-		return NULL;
-	}
-	if (flags & POOL_FLAG_NON_PAGED_EXECUTE) {
+	} else if (flags & POOL_FLAG_NON_PAGED_EXECUTE) {
 		if (winmm_pool_warn_once(caller, WINMM_POOL_WARN_EXECUTE))
 			pr_warn("pool: %pS asked for executable pool: refused\n", caller);
+	} else if (winmm_pool_warn_once(caller, WINMM_POOL_WARN_PAGED_ATOMIC)) {
+		pr_warn("pool: %pS: paged pool in atomic context refused\n", caller);
+	}
+}
+
+static __always_inline void *winmm_pool_alloc(u64 flags, size_t size, u32 tag, void *caller)
+{
+	u64 type = flags & WINMM_POOL_TYPE_FLAGS;
+	bool atomic = winmm_pool_atomic();
+	/* As on Windows, a pool that cannot give memory returns NULL and says nothing. */
+	gfp_t gfp = (atomic ? GFP_ATOMIC : GFP_KERNEL) | __GFP_NOWARN;
+	struct winmm_pool_header hdr = {
+		.magic = WINMM_POOL_LIVE,
+		.tag = tag,
+		.size = size,
+		.kind = type == POOL_FLAG_PAGED ? WINMM_POOL_PAGED : WINMM_POOL_NONPAGED,
+	};
+	void *p;
+
+	/* Exactly one pool type: @type has one bit set. */
+	if (unlikely(!size || size > WINMM_POOL_MAX_SIZE || !tag || !type || (type & (type - 1)) ||
+		     (flags & POOL_FLAG_REQUIRED_MASK & ~WINMM_POOL_KNOWN_FLAGS)))
+		return NULL;
+	if (unlikely((flags & (POOL_FLAG_RAISE_ON_FAILURE | POOL_FLAG_NON_PAGED_EXECUTE)) ||
+		     (atomic && type == POOL_FLAG_PAGED))) {
+		winmm_pool_refuse(flags, caller);
 		return NULL;
 	}
-	if (paged && atomic) {
-		if (winmm_pool_warn_once(caller, WINMM_POOL_WARN_PAGED_ATOMIC))
-			pr_warn("pool: %pS: paged pool in atomic context refused\n", caller);
-		return NULL;
-	}
-	stats = winmm_pool_tag_get(tag, caller, gfp);
-	if (!stats)
+	hdr.stats = winmm_pool_tag_get(tag, caller, gfp);
+	if (unlikely(!hdr.stats))
 		return NULL;
 	if (!(flags & POOL_FLAG_UNINITIALIZED))
 		gfp |= __GFP_ZERO;
-	if (flags & POOL_FLAG_USE_QUOTA)
-		quota = winmm_pool_quota_get(current->mm);
-	p = winmm_pool_memory(flags, size, tag, gfp, atomic, &h);
-	if (!p) {
-		if (quota)
-			winmm_pool_quota_put(quota);
+	if (unlikely(flags & POOL_FLAG_USE_QUOTA))
+		hdr.quota = winmm_pool_quota_get(current->mm);
+	/* Special pool maps pages, which may sleep: elsewhere it is not used. */
+	if (unlikely(winmm_pool_special_wanted(flags, tag)) && !atomic)
+		p = winmm_pool_apart_alloc(&hdr, true, gfp);
+	else if (likely(size <= WINMM_POOL_INLINE_MAX))
+		p = winmm_pool_inline(&hdr, flags, gfp);
+	else
+		p = winmm_pool_apart_alloc(&hdr, false, gfp);
+	if (unlikely(!p)) {
+		if (hdr.quota)
+			winmm_pool_quota_put(hdr.quota);
 		return NULL;
 	}
-	h->magic = WINMM_POOL_LIVE;
-	h->tag = tag;
-	h->kind = kind;
-	h->size = size;
-	h->caller = caller;
-	h->stats = stats;
-	h->quota = quota;
-	winmm_pool_tag_count(stats, kind, size);
-	if (quota)
-		winmm_pool_quota_charge(quota, kind, size);
+	winmm_pool_tag_count(hdr.stats, hdr.kind, size);
+	if (unlikely(hdr.quota))
+		winmm_pool_quota_charge(hdr.quota, hdr.kind, size);
 	return p;
 }
 
 /* Report a free the verifier refuses; the block is left as it is. */
-static void winmm_pool_bad_free(const void *p, const char *why, u32 tag, u32 found,
-				const void *caller)
+static void __cold winmm_pool_bad_free(const void *p, const char *why, u32 tag, u32 found,
+				       const void *caller)
 {
 	char want[5], have[5];
 
@@ -223,48 +466,91 @@ static void winmm_pool_bad_free(const void *p, const char *why, u32 tag, u32 fou
 	       why, p, caller, want, found ? have : "?");
 }
 
-static void winmm_pool_free(void *p, u32 tag, bool check_tag, void *caller)
+/* Uncount a block being freed and return its quota. */
+static __always_inline void winmm_pool_uncount(struct winmm_pool_header *h)
+{
+	winmm_pool_tag_count(h->stats, h->kind, -(long)h->size);
+	if (unlikely(h->quota)) {
+		winmm_pool_quota_charge(h->quota, h->kind, -(long)h->size);
+		winmm_pool_quota_put(h->quota);
+	}
+}
+
+/*
+ * Free @p if its header is kept apart. Return: false if it is not one of
+ * those (nothing done), true if it was freed or its free refused.
+ */
+static noinline bool winmm_pool_apart_free(void *p, u32 tag, bool check_tag, void *caller)
+{
+	struct winmm_pool_bucket *b = winmm_pool_bucket(p);
+	struct winmm_pool_apart *a;
+	unsigned long flags;
+	u32 found = 0;
+
+	spin_lock_irqsave(&b->lock, flags);
+	hlist_for_each_entry(a, &b->head, node)
+		if (a->mem == p)
+			break;
+	if (a) {
+		found = a->h.tag;
+		if (check_tag && tag != found)
+			a = NULL;
+		else
+			hlist_del(&a->node);
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	if (!a) {
+		if (!found)
+			return false;
+		/* Another free may take the block once the lock is gone: only @found is read. */
+		winmm_pool_bad_free(p, "wrong tag", tag, found, caller);
+		return true;
+	}
+	winmm_pool_uncount(&a->h);
+	if (a->h.flags & WINMM_POOL_H_VMALLOC)
+		winmm_pool_vfree(a->block);
+	else
+		kfree(a->block);
+	winmm_pool_class_free(a, 0);
+	return true;
+}
+
+static __always_inline void winmm_pool_free(void *p, u32 tag, bool check_tag, void *caller)
 {
 	struct winmm_pool_header *h;
 	u32 magic;
 
-	if (!p) {
+	if (unlikely(!p)) {
 		winmm_pool_bad_free(p, "NULL", tag, 0, caller);
 		return;
 	}
-	h = winmm_pool_special_find(p);
-	if (!h)
-		h = winmm_pool_header(p);
+	/* Big blocks are page aligned; special pool's need not be. */
+	if ((PAGE_ALIGNED(p) || unlikely(READ_ONCE(winmm_pool_special_used))) &&
+	    winmm_pool_apart_free(p, tag, check_tag, caller))
+		return;
+	h = winmm_pool_header(p);
 	/* Read where a header's magic would be without trusting that one is there. */
-	if (get_kernel_nofault(magic, &h->magic))
+	if (!winmm_pool_peek(&h->magic, &magic))
 		magic = 0;
-	if (magic != WINMM_POOL_LIVE) {
+	if (unlikely(magic != WINMM_POOL_LIVE)) {
 		winmm_pool_bad_free(p, magic == WINMM_POOL_FREED ? "double free" :
 				    "not a live pool allocation", tag, 0, caller);
 		return;
 	}
-	if (check_tag && tag != h->tag) {
+	if (unlikely(check_tag && tag != h->tag)) {
 		winmm_pool_bad_free(p, "wrong tag", tag, h->tag, caller);
 		return;
 	}
 	/* Two racing frees of one block: only one gets past this. */
-	if (cmpxchg(&h->magic, WINMM_POOL_LIVE, WINMM_POOL_FREED) != WINMM_POOL_LIVE) {
+	if (unlikely(cmpxchg(&h->magic, WINMM_POOL_LIVE, WINMM_POOL_FREED) != WINMM_POOL_LIVE)) {
 		winmm_pool_bad_free(p, "double free", tag, 0, caller);
 		return;
 	}
-	winmm_pool_tag_count(h->stats, h->kind, -(long)h->size);
-	if (h->quota) {
-		winmm_pool_quota_charge(h->quota, h->kind, -(long)h->size);
-		winmm_pool_quota_put(h->quota);
-	}
-	if (h->flags & WINMM_POOL_H_SPECIAL) {
-		winmm_pool_special_free(h);
-		return;
-	}
-	if (is_vmalloc_addr(h->block))
-		winmm_pool_vfree(h->block);
+	winmm_pool_uncount(h);
+	if (h->flags & WINMM_POOL_H_LOOKASIDE)
+		winmm_pool_class_free(p - h->offset, winmm_pool_class(sizeof(*h) + h->size));
 	else
-		kfree(h->block);
+		kfree(p - h->offset);
 }
 
 /**
@@ -373,8 +659,13 @@ EXPORT_SYMBOL_GPL(ExFreePool);
  */
 int winmm_pool_init(void)
 {
-	int ret = winmm_pool_special_init();
+	int i, ret;
 
+	for (i = 0; i < ARRAY_SIZE(winmm_pool_apart); i++) {
+		spin_lock_init(&winmm_pool_apart[i].lock);
+		INIT_HLIST_HEAD(&winmm_pool_apart[i].head);
+	}
+	ret = winmm_pool_special_init();
 	if (ret)
 		return ret;
 	return winmm_pool_tags_init();
@@ -390,7 +681,7 @@ int winmm_pool_init(void)
 void winmm_pool_exit(void)
 {
 	flush_work(&winmm_pool_deferred_free);
-	winmm_pool_special_exit();
+	winmm_pool_lookaside_drain();
 	winmm_pool_tags_exit();
 	xa_destroy(&winmm_pool_warned);
 }

@@ -7,8 +7,11 @@
 #ifndef WINMM_POOL_H
 #define WINMM_POOL_H
 
+#include <linux/hashtable.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
+#include <winmm/wdm.h>
 
 struct mm_struct;
 
@@ -24,43 +27,86 @@ enum winmm_pool_kind {
 #define WINMM_POOL_FREED	0x45455246U	/* "FREE" */
 
 /* struct winmm_pool_header.flags */
-#define WINMM_POOL_H_SPECIAL	BIT(0)	/* special pool: its own pages, guard page beside */
+#define WINMM_POOL_H_APART	BIT(0)	/* header kept apart (struct winmm_pool_apart) */
+#define WINMM_POOL_H_SPECIAL	BIT(1)	/* special pool: its own pages, guard page beside */
+#define WINMM_POOL_H_VMALLOC	BIT(2)	/* the block is vmalloc'd */
+#define WINMM_POOL_H_LOOKASIDE	BIT(3)	/* a whole size class: may go to a lookaside list */
 
-struct winmm_pool_tag;
+/* Requests above this are refused: kvmalloc() takes no more. */
+#define WINMM_POOL_MAX_SIZE	((size_t)INT_MAX)
+
 struct winmm_pool_quota;
+
+/**
+ * struct winmm_pool_counts - one CPU's counters of one allocation site.
+ * @allocs:	allocations, per pool.
+ * @frees:	frees, per pool.
+ * @bytes:	bytes allocated less bytes freed, per pool.
+ */
+struct winmm_pool_counts {
+	unsigned long allocs[WINMM_POOL_KINDS];
+	unsigned long frees[WINMM_POOL_KINDS];
+	long bytes[WINMM_POOL_KINDS];
+};
+
+/**
+ * struct winmm_pool_tag - the counters of one allocation site.
+ * @node:	in pool_tags.c's table; added under its lock, never removed
+ *		before unload.
+ * @tag:	the tag.
+ * @caller:	the code that allocates with it.
+ * @counts:	per CPU, changed only by their CPU (this_cpu ops).
+ */
+struct winmm_pool_tag {
+	struct hlist_node node;
+	u32 tag;
+	const void *caller;
+	struct winmm_pool_counts __percpu *counts;
+};
 
 /**
  * struct winmm_pool_header - what the pool keeps about one allocation.
  * @magic:	WINMM_POOL_LIVE, or WINMM_POOL_FREED once freed.
  * @tag:	the allocation's tag.
+ * @size:	bytes asked for (at most WINMM_POOL_MAX_SIZE).
  * @kind:	enum winmm_pool_kind.
  * @flags:	WINMM_POOL_H_*.
- * @size:	bytes asked for.
- * @block:	what the allocator returned (freed with it).
- * @mem:	special pool: the memory handed out (its key).
- * @caller:	the caller of ExAllocatePool*.
+ * @offset:	header inline: bytes from the block's start to the memory.
  * @stats:	the counters of its tag and caller.
  * @quota:	the process charged (POOL_FLAG_USE_QUOTA), or NULL.
  *
- * Normal allocations keep it just before the memory they return; special
- * pool allocations keep it apart (pool_special.c).
+ * Small allocations keep it just before the memory they return, as
+ * Windows' POOL_HEADER is; big and special pool ones keep it apart.
  */
 struct winmm_pool_header {
 	u32 magic;
 	u32 tag;
+	u32 size;
 	u8 kind;
 	u8 flags;
-	size_t size;
-	void *block;
-	void *mem;
-	void *caller;
+	u16 offset;
 	struct winmm_pool_tag *stats;
 	struct winmm_pool_quota *quota;
 };
 
+/**
+ * struct winmm_pool_apart - a header kept apart from its memory.
+ * @h:		the header.
+ * @node:	in pool.c's table of these, by @mem.
+ * @block:	what the allocator returned (freed with it).
+ * @mem:	the memory handed out: the key it is found by.
+ */
+struct winmm_pool_apart {
+	struct winmm_pool_header h;
+	struct hlist_node node;
+	void *block;
+	void *mem;
+};
+
 /* pool_tags.c */
-struct winmm_pool_tag *winmm_pool_tag_get(u32 tag, const void *caller, gfp_t gfp);
-void winmm_pool_tag_count(struct winmm_pool_tag *t, enum winmm_pool_kind kind, long bytes);
+#define WINMM_POOL_TAG_BITS	8
+extern struct hlist_head winmm_pool_tags[1 << WINMM_POOL_TAG_BITS];
+struct winmm_pool_tag *winmm_pool_tag_add(u32 tag, const void *caller, gfp_t gfp);
 void winmm_pool_tag_name(u32 tag, char name[5]);
 int winmm_pool_tags_init(void);
 void winmm_pool_tags_exit(void);
@@ -77,11 +123,76 @@ void winmm_pool_quota_charge(struct winmm_pool_quota *q, enum winmm_pool_kind ki
 void winmm_pool_quota_put(struct winmm_pool_quota *q);
 
 /* pool_special.c */
+extern bool winmm_pool_special_listed;
 int winmm_pool_special_init(void);
-bool winmm_pool_special_wanted(u64 flags, u32 tag);
-void *winmm_pool_special_alloc(struct winmm_pool_header *h, gfp_t gfp);
-struct winmm_pool_header *winmm_pool_special_find(const void *p);
-void winmm_pool_special_free(struct winmm_pool_header *h);
-void winmm_pool_special_exit(void);
+bool winmm_pool_special_match(u64 flags, u32 tag);
+void *winmm_pool_special_alloc(struct winmm_pool_apart *a, gfp_t gfp);
+
+/**
+ * winmm_pool_special_wanted() - Should this allocation come from special pool?
+ * @flags: its POOL_FLAG_*.
+ * @tag: its tag.
+ *
+ * Inline: most allocations are not, and learn it without a call.
+ * Return: true for POOL_FLAG_SPECIAL_POOL or a tag the parameter names.
+ */
+static inline bool winmm_pool_special_wanted(u64 flags, u32 tag)
+{
+	if (!(flags & POOL_FLAG_SPECIAL_POOL) && !READ_ONCE(winmm_pool_special_listed))
+		return false;
+	return winmm_pool_special_match(flags, tag);
+}
+
+static inline unsigned long winmm_pool_site_key(u32 tag, const void *caller)
+{
+	return (unsigned long)caller ^ tag;
+}
+
+/*
+ * Lockless, and without rcu_read_lock(): sites are published with
+ * hash_add_rcu() and live until unload.
+ */
+static inline struct winmm_pool_tag *winmm_pool_tag_find(u32 tag, const void *caller)
+{
+	struct winmm_pool_tag *t;
+
+	hash_for_each_possible_rcu(winmm_pool_tags, t, node, winmm_pool_site_key(tag, caller), true)
+		if (t->tag == tag && t->caller == caller)
+			return t;
+	return NULL;
+}
+
+/**
+ * winmm_pool_tag_get() - The counters of @tag's allocations by @caller.
+ * @tag: a non-zero tag.
+ * @caller: the allocating code.
+ * @gfp: how the caller may allocate, for a first use.
+ *
+ * Inline: after a site's first use, this is a lookup without a call.
+ * Return: the site's counters, or NULL without memory.
+ */
+static inline struct winmm_pool_tag *winmm_pool_tag_get(u32 tag, const void *caller, gfp_t gfp)
+{
+	struct winmm_pool_tag *t = winmm_pool_tag_find(tag, caller);
+
+	return likely(t) ? t : winmm_pool_tag_add(tag, caller, gfp);
+}
+
+/**
+ * winmm_pool_tag_count() - Count an allocation (@bytes > 0) or a free (@bytes < 0).
+ * @t: the site's counters.
+ * @kind: the pool.
+ * @bytes: the allocation's size, negative for a free.
+ */
+static inline void winmm_pool_tag_count(struct winmm_pool_tag *t, enum winmm_pool_kind kind,
+					long bytes)
+{
+	/* this_cpu ops: an interrupt's count cannot be lost in the middle of ours. */
+	if (bytes > 0)
+		this_cpu_inc(t->counts->allocs[kind]);
+	else
+		this_cpu_inc(t->counts->frees[kind]);
+	this_cpu_add(t->counts->bytes[kind], bytes);
+}
 
 #endif /* WINMM_POOL_H */

@@ -10,7 +10,7 @@
  * Which allocations: POOL_FLAG_SPECIAL_POOL, or the special_pool parameter
  * ("*" for all, or tags as shown, comma-separated: "Raid,Tst1"). Only where
  * the caller may sleep (mapping pages may); elsewhere allocations are
- * normal. Headers live apart, found by address in an xarray.
+ * normal. Their headers are kept apart (pool.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,7 +20,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#include <linux/xarray.h>
 #include <winmm/wdm.h>
 
 #include "pool.h"
@@ -40,9 +39,8 @@ MODULE_PARM_DESC(special_pool_underrun, "special pool catches underruns instead 
 static bool winmm_special_all;
 static u32 winmm_special_tags[WINMM_SPECIAL_TAGS];
 static unsigned int winmm_special_nr;
-
-/* Special pool headers by the address handed out. */
-static DEFINE_XARRAY_FLAGS(winmm_special, XA_FLAGS_LOCK_IRQ);
+/* Does the parameter name any tag? Read inline on every allocation. */
+bool winmm_pool_special_listed;
 
 /**
  * winmm_pool_special_parse() - Set which tags go to special pool.
@@ -64,6 +62,7 @@ int winmm_pool_special_parse(const char *list)
 	if (!strcmp(list, "*")) {
 		winmm_special_all = true;
 		winmm_special_nr = 0;
+		WRITE_ONCE(winmm_pool_special_listed, true);
 		return 0;
 	}
 	for (s = list; *s; s += n + (s[n] == ',')) {
@@ -79,6 +78,7 @@ int winmm_pool_special_parse(const char *list)
 	memcpy(winmm_special_tags, tags, sizeof(tags));
 	winmm_special_nr = nr;
 	winmm_special_all = false;
+	WRITE_ONCE(winmm_pool_special_listed, nr > 0);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(winmm_pool_special_parse);
@@ -94,13 +94,13 @@ int winmm_pool_special_init(void)
 }
 
 /**
- * winmm_pool_special_wanted() - Should this allocation come from special pool?
- * @flags: its POOL_FLAG_*.
+ * winmm_pool_special_match() - winmm_pool_special_wanted()'s slow path.
+ * @flags: the allocation's POOL_FLAG_*.
  * @tag: its tag.
  *
  * Return: true for POOL_FLAG_SPECIAL_POOL or a tag the parameter names.
  */
-bool winmm_pool_special_wanted(u64 flags, u32 tag)
+bool winmm_pool_special_match(u64 flags, u32 tag)
 {
 	unsigned int i;
 
@@ -124,65 +124,19 @@ EXPORT_SYMBOL_IF_KUNIT(winmm_pool_special_set_underrun);
 
 /**
  * winmm_pool_special_alloc() - Pages of its own for one allocation.
- * @h: its header, with @h->size set; gets @block, @mem and the special flag.
+ * @a: its header, with @a->h.size set; gets @block, @mem and the special flag.
  * @gfp: the allocation's flags (zeroing included); the caller may sleep.
  *
  * Return: the memory to hand out, or NULL.
  */
-void *winmm_pool_special_alloc(struct winmm_pool_header *h, gfp_t gfp)
+void *winmm_pool_special_alloc(struct winmm_pool_apart *a, gfp_t gfp)
 {
-	size_t span = PAGE_ALIGN(h->size);
-	void *area;
+	size_t span = PAGE_ALIGN(a->h.size);
 
-	if (!span)
+	a->block = __vmalloc(span, gfp);
+	if (!a->block)
 		return NULL;
-	area = __vmalloc(span, gfp);
-	if (!area)
-		return NULL;
-	h->block = area;
-	h->mem = READ_ONCE(special_pool_underrun) ? area : area + span - h->size;
-	h->flags = WINMM_POOL_H_SPECIAL;
-	if (xa_err(xa_store_irq(&winmm_special, (unsigned long)h->mem, h, GFP_KERNEL))) {
-		vfree(area);
-		return NULL;
-	}
-	return h->mem;
-}
-
-/**
- * winmm_pool_special_find() - The header of a special pool allocation.
- * @p: a pointer being freed.
- *
- * Return: its header if special pool handed @p out, else NULL.
- */
-struct winmm_pool_header *winmm_pool_special_find(const void *p)
-{
-	if (!is_vmalloc_addr(p))
-		return NULL;
-	return xa_load(&winmm_special, (unsigned long)p);
-}
-
-/**
- * winmm_pool_special_free() - Unmap and free a special pool allocation.
- * @h: its header, off the live lists; freed too.
- */
-void winmm_pool_special_free(struct winmm_pool_header *h)
-{
-	unsigned long flags;
-
-	/* Frees come from any context: the index's lock is irq-safe. */
-	xa_lock_irqsave(&winmm_special, flags);
-	__xa_erase(&winmm_special, (unsigned long)h->mem);
-	xa_unlock_irqrestore(&winmm_special, flags);
-	/* Unmapped, and flushed from the TLB: a use after free faults. */
-	winmm_pool_vfree(h->block);
-	kfree(h);
-}
-
-/**
- * winmm_pool_special_exit() - Forget the (now empty) address index.
- */
-void winmm_pool_special_exit(void)
-{
-	xa_destroy(&winmm_special);
+	a->mem = READ_ONCE(special_pool_underrun) ? a->block : a->block + span - a->h.size;
+	a->h.flags |= WINMM_POOL_H_SPECIAL | WINMM_POOL_H_VMALLOC;
+	return a->mem;
 }

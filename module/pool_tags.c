@@ -23,68 +23,31 @@
 #include "pool.h"
 #include "winmm.h"
 
-struct winmm_pool_counts {
-	unsigned long allocs[WINMM_POOL_KINDS];
-	unsigned long frees[WINMM_POOL_KINDS];
-	long bytes[WINMM_POOL_KINDS];
-};
-
-/**
- * struct winmm_pool_tag - the counters of one allocation site.
- * @node:	in winmm_pool_tags; added under winmm_pool_tags_lock, read under RCU.
- * @tag:	the tag.
- * @caller:	the code that allocates with it.
- * @counts:	per CPU, changed only by their CPU (this_cpu ops).
- */
-struct winmm_pool_tag {
-	struct hlist_node node;
-	u32 tag;
-	const void *caller;
-	struct winmm_pool_counts __percpu *counts;
-};
-
 /*
  * winmm_pool_tags_lock serializes additions to winmm_pool_tags (irq-safe:
- * tags are first used in any context). Entries are never removed before
- * unload, so a reader may drop RCU between entries.
+ * tags are first used in any context). Entries are published with
+ * hash_add_rcu() and never removed before unload, when no module that
+ * allocates is left: the allocation path reads them without even RCU's
+ * read lock, and a reader may drop RCU between entries.
  */
 static DEFINE_SPINLOCK(winmm_pool_tags_lock);
-static DEFINE_HASHTABLE(winmm_pool_tags, 8);
+DEFINE_HASHTABLE(winmm_pool_tags, WINMM_POOL_TAG_BITS);
 static struct proc_dir_entry *winmm_proc_dir;
 
-static unsigned long winmm_pool_site_key(u32 tag, const void *caller)
-{
-	return (unsigned long)caller ^ tag;
-}
-
-static struct winmm_pool_tag *winmm_pool_tag_find(u32 tag, const void *caller)
-{
-	struct winmm_pool_tag *t;
-
-	hash_for_each_possible_rcu(winmm_pool_tags, t, node, winmm_pool_site_key(tag, caller))
-		if (t->tag == tag && t->caller == caller)
-			return t;
-	return NULL;
-}
-
 /**
- * winmm_pool_tag_get() - The counters of @tag's allocations by @caller.
+ * winmm_pool_tag_add() - winmm_pool_tag_get()'s slow path: a site's first use.
  * @tag: a non-zero tag.
  * @caller: the allocating code.
- * @gfp: how the caller may allocate, for a first use.
+ * @gfp: how the caller may allocate.
  *
- * Return: the site's counters, or NULL without memory.
+ * Return: the site's counters (new, or another caller's that came first),
+ * or NULL without memory.
  */
-struct winmm_pool_tag *winmm_pool_tag_get(u32 tag, const void *caller, gfp_t gfp)
+struct winmm_pool_tag *winmm_pool_tag_add(u32 tag, const void *caller, gfp_t gfp)
 {
 	struct winmm_pool_tag *t, *old;
 	unsigned long flags;
 
-	rcu_read_lock();
-	t = winmm_pool_tag_find(tag, caller);
-	rcu_read_unlock();
-	if (t)
-		return t;
 	t = kzalloc(sizeof(*t), gfp);
 	if (!t)
 		return NULL;
@@ -106,22 +69,6 @@ struct winmm_pool_tag *winmm_pool_tag_get(u32 tag, const void *caller, gfp_t gfp
 		t = old;
 	}
 	return t;
-}
-
-/**
- * winmm_pool_tag_count() - Count an allocation (@bytes > 0) or a free (@bytes < 0).
- * @t: the tag's counters.
- * @kind: the pool.
- * @bytes: the allocation's size, negative for a free.
- */
-void winmm_pool_tag_count(struct winmm_pool_tag *t, enum winmm_pool_kind kind, long bytes)
-{
-	/* this_cpu ops: an interrupt's count cannot be lost in the middle of ours. */
-	if (bytes > 0)
-		this_cpu_inc(t->counts->allocs[kind]);
-	else
-		this_cpu_inc(t->counts->frees[kind]);
-	this_cpu_add(t->counts->bytes[kind], bytes);
 }
 
 /**

@@ -2,7 +2,8 @@
 /*
  * KUnit suite winmm_pool: the ExAllocatePool2 family's rules (item 42), its
  * atomic-context behaviour, per-tag accounting (also under four threads),
- * the verifier's refusals (item 43), special pool's guard pages, and quota.
+ * the verifier's refusals (item 43), lookaside lists, big blocks, special
+ * pool's guard pages, and quota.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -134,6 +135,137 @@ static void pool_verifier_test(struct kunit *test)
 	ExFreePool(not_pool);
 	ExFreePool(NULL);
 	kfree(not_pool);
+}
+
+/*
+ * Freed small blocks wait on their CPU's lookaside list: the next
+ * allocation of the class on that CPU gets the block back, zeroed if asked.
+ * A double free must not put a block on the list twice.
+ */
+static void pool_lookaside_test(struct kunit *test)
+{
+	const u32 tag = TAG('K', 'l', 'k', 'a');
+	u8 *p, *q, *a, *b;
+	int i;
+
+	/* One CPU throughout (non-paged pool is fine with preemption off). */
+	preempt_disable();
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, 40, tag);
+	if (p) {
+		memset(p, 0xa5, 40);
+		ExFreePoolWithTag(p, tag);
+	}
+	q = ExAllocatePool2(POOL_FLAG_NON_PAGED, 40, tag);
+	preempt_enable();
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_PTR_EQ(test, q, p);
+	for (i = 0; i < 40; i++)
+		KUNIT_EXPECT_EQ(test, q[i], 0);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)q, 16));
+
+	preempt_disable();
+	ExFreePoolWithTag(q, tag);
+	ExFreePoolWithTag(q, tag);
+	a = ExAllocatePool2(POOL_FLAG_NON_PAGED, 40, tag);
+	b = ExAllocatePool2(POOL_FLAG_NON_PAGED, 40, tag);
+	preempt_enable();
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_PTR_NE(test, a, b);
+	ExFreePoolWithTag(a, tag);
+	ExFreePoolWithTag(b, tag);
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, 4, 4, 0);
+}
+
+#define POOL_RACE_ROUNDS	2000
+
+struct pool_race {
+	struct completion done;
+	atomic_t go;		/* the round the freeing threads may start */
+	atomic_t freed;		/* frees tried so far, by both */
+	void *p[POOL_RACE_ROUNDS];
+};
+
+/* Free the round's block as soon as the round starts, as the other thread does. */
+static int pool_race_fn(void *arg)
+{
+	struct pool_race *r = arg;
+	int round, spins = 0;
+
+	for (round = 1; round <= POOL_RACE_ROUNDS; round++) {
+		while (atomic_read_acquire(&r->go) < round) {
+			cpu_relax();
+			if (++spins % 4096 == 0)
+				cond_resched();
+		}
+		ExFreePoolWithTag(r->p[round - 1], TAG('K', 'r', 'c', 'e'));
+		if (atomic_inc_return(&r->freed) == 2 * round)
+			complete(&r->done);
+	}
+	return 0;
+}
+
+/* Two threads free each block at once: exactly one free goes through. */
+static void pool_race_test(struct kunit *test)
+{
+	const u32 tag = TAG('K', 'r', 'c', 'e');
+	struct pool_race *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	int round, i;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (i = 0; i < POOL_RACE_ROUNDS; i++) {
+		r->p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 40, tag);
+		KUNIT_ASSERT_NOT_NULL(test, r->p[i]);
+	}
+	init_completion(&r->done);
+	for (i = 0; i < 2; i++)
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(pool_race_fn, r, "winmm-race-%d", i)));
+	for (round = 1; round <= POOL_RACE_ROUNDS; round++) {
+		reinit_completion(&r->done);
+		atomic_set_release(&r->go, round);
+		wait_for_completion(&r->done);
+	}
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, POOL_RACE_ROUNDS, POOL_RACE_ROUNDS, 0);
+}
+
+/*
+ * Big blocks (more than a page with the header) keep their header apart:
+ * a power of two takes only itself, page aligned; the verifier's checks
+ * hold for them too. Sizes no allocator gives fail quietly.
+ */
+static void pool_big_test(struct kunit *test)
+{
+	const u32 tag = TAG('K', 'b', 'i', 'g');
+	u8 *p, *v;
+
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 16384, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, ksize(p), 16384UL);
+	KUNIT_EXPECT_EQ(test, p[0], 0);
+	KUNIT_EXPECT_EQ(test, p[16383], 0);
+	ExFreePoolWithTag(p, TAG('W', 'r', 'n', 'g'));
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 0, 16384);
+	p[16383] = 0x5a;
+	ExFreePoolWithTag(p, tag);
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 1, 0);
+
+	/* Beyond what kmalloc gives: vmalloc'd where the caller may sleep. */
+	v = ExAllocatePool2(POOL_FLAG_NON_PAGED, KMALLOC_MAX_SIZE + PAGE_SIZE, tag);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(v));
+	KUNIT_EXPECT_EQ(test, v[KMALLOC_MAX_SIZE + PAGE_SIZE - 1], 0);
+	ExFreePool(v);
+	/* A second free of a big block: refused, nothing counted. */
+	ExFreePool(v);
+	expect_counts(test, tag, WINMM_POOL_NONPAGED, 2, 2, 0);
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, (size_t)INT_MAX + 1, tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED, SIZE_MAX, tag));
+	/* More than the machine has: NULL, and no allocation-failure splat. */
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, INT_MAX, tag));
+	expect_counts(test, tag, WINMM_POOL_PAGED, 0, 0, 0);
 }
 
 /* Does reading the byte at @p fault? Probed, not touched for real. */
@@ -308,6 +440,9 @@ static struct kunit_case pool_cases[] = {
 	KUNIT_CASE(pool_rules_test),
 	KUNIT_CASE(pool_atomic_test),
 	KUNIT_CASE(pool_verifier_test),
+	KUNIT_CASE(pool_lookaside_test),
+	KUNIT_CASE_SLOW(pool_race_test),
+	KUNIT_CASE(pool_big_test),
 	KUNIT_CASE(pool_special_test),
 	KUNIT_CASE(pool_special_list_test),
 	KUNIT_CASE(pool_quota_test),
