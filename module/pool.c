@@ -159,12 +159,19 @@ static __always_inline bool winmm_pool_lookaside_push(void *block, unsigned int 
 	return kept;
 }
 
-/* A block of a whole size class: from its lookaside list, or kmalloc'd. */
-static __always_inline void *winmm_pool_class_alloc(unsigned int class, gfp_t gfp)
+/*
+ * A block of a whole size class: kmalloc'd, or from its lookaside list with
+ * the @used bytes after the header zeroed if @gfp (or init_on_alloc) asks.
+ */
+static __always_inline void *winmm_pool_class_alloc(unsigned int class, size_t used, gfp_t gfp)
 {
 	void *block = winmm_pool_lookaside_pop(class);
 
-	return block ?: kmalloc(1U << (class + WINMM_POOL_CLASS_SHIFT), gfp);
+	if (!block)
+		return kmalloc(1U << (class + WINMM_POOL_CLASS_SHIFT), gfp);
+	if (want_init_on_alloc(gfp))
+		memset(block + sizeof(struct winmm_pool_header), 0, used);
+	return block;
 }
 
 /* Give back a block of a whole size class: to its lookaside list, or kfree() it. */
@@ -218,14 +225,13 @@ static void winmm_pool_deferred_work(struct work_struct *work)
 
 static DECLARE_WORK(winmm_pool_deferred_free, winmm_pool_deferred_work);
 
-/**
- * winmm_pool_vfree() - vfree() a block from any context.
- * @block: vmalloc'd memory nobody uses any more.
- *
- * Where the caller may sleep the block goes now and the TLB is flushed of
- * it; elsewhere a worker does both soon after.
+/*
+ * vfree() a block from any context: now where the caller may sleep, else
+ * soon, by a worker. Special pool's blocks (@special) must not stay
+ * reachable through stale TLB entries: their lazy aliases are flushed too
+ * (the worker flushes for all it frees).
  */
-void winmm_pool_vfree(void *block)
+static void winmm_pool_vfree(void *block, bool special)
 {
 	if (winmm_pool_atomic()) {
 		/* The block's first bytes are free to link it with. */
@@ -234,7 +240,8 @@ void winmm_pool_vfree(void *block)
 		return;
 	}
 	vfree(block);
-	vm_unmap_aliases();
+	if (special)
+		vm_unmap_aliases();
 }
 
 /* Callers already warned, by (caller, what): xarray of value entries. */
@@ -301,17 +308,9 @@ static __always_inline void *winmm_pool_inline(const struct winmm_pool_header *h
 
 	/* A whole class: a power of two, which kmalloc aligns naturally. */
 	if (likely(!slack && total <= WINMM_POOL_CLASS_MAX)) {
-		unsigned int class = winmm_pool_class(total);
-
-		block = winmm_pool_lookaside_pop(class);
-		if (block) {
-			if (want_init_on_alloc(gfp))
-				memset(block + sizeof(*h), 0, hdr->size);
-		} else {
-			block = kmalloc(1U << (class + WINMM_POOL_CLASS_SHIFT), gfp);
-			if (unlikely(!block))
-				return NULL;
-		}
+		block = winmm_pool_class_alloc(winmm_pool_class(total), hdr->size, gfp);
+		if (unlikely(!block))
+			return NULL;
 		h = block;
 		*h = *hdr;
 		h->flags = WINMM_POOL_H_LOOKASIDE;
@@ -352,11 +351,10 @@ static noinline void *winmm_pool_apart_alloc(const struct winmm_pool_header *hdr
 	void *p;
 
 	/* The header itself is a block of the smallest class. */
-	a = winmm_pool_class_alloc(0, gfp & ~__GFP_ZERO);
+	a = winmm_pool_class_alloc(0, 0, gfp & ~__GFP_ZERO);
 	if (!a)
 		return NULL;
 	a->h = *hdr;
-	a->h.flags = WINMM_POOL_H_APART;
 	if (special) {
 		p = winmm_pool_special_alloc(a, gfp);
 		if (p)
@@ -508,7 +506,7 @@ static noinline bool winmm_pool_apart_free(void *p, u32 tag, bool check_tag, voi
 	}
 	winmm_pool_uncount(&a->h);
 	if (a->h.flags & WINMM_POOL_H_VMALLOC)
-		winmm_pool_vfree(a->block);
+		winmm_pool_vfree(a->block, a->h.flags & WINMM_POOL_H_SPECIAL);
 	else
 		kfree(a->block);
 	winmm_pool_class_free(a, 0);

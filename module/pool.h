@@ -27,10 +27,9 @@ enum winmm_pool_kind {
 #define WINMM_POOL_FREED	0x45455246U	/* "FREE" */
 
 /* struct winmm_pool_header.flags */
-#define WINMM_POOL_H_APART	BIT(0)	/* header kept apart (struct winmm_pool_apart) */
-#define WINMM_POOL_H_SPECIAL	BIT(1)	/* special pool: its own pages, guard page beside */
-#define WINMM_POOL_H_VMALLOC	BIT(2)	/* the block is vmalloc'd */
-#define WINMM_POOL_H_LOOKASIDE	BIT(3)	/* a whole size class: may go to a lookaside list */
+#define WINMM_POOL_H_SPECIAL	BIT(0)	/* special pool: its own pages, guard page beside */
+#define WINMM_POOL_H_VMALLOC	BIT(1)	/* the block is vmalloc'd */
+#define WINMM_POOL_H_LOOKASIDE	BIT(2)	/* a whole size class: may go to a lookaside list */
 
 /* Requests above this are refused: kvmalloc() takes no more. */
 #define WINMM_POOL_MAX_SIZE	((size_t)INT_MAX)
@@ -113,7 +112,6 @@ void winmm_pool_tags_exit(void);
 
 /* pool.c */
 bool winmm_pool_warn_once(const void *caller, unsigned int what);
-void winmm_pool_vfree(void *block);
 int winmm_pool_init(void);
 void winmm_pool_exit(void);
 

@@ -17,7 +17,6 @@
 #include <kunit/visibility.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <winmm/wdm.h>

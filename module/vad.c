@@ -74,13 +74,12 @@ EXPORT_SYMBOL_IF_KUNIT(winmm_vad_create);
  */
 void ps_take_frame(unsigned long state, struct list_head *list, long *frames)
 {
-	/* The first part of a large frame stands for the whole 2 MiB. */
-	if ((state & PS_FRAME) && !(state & PS_LARGE)) {
+	bool large = state & PS_LARGE;
+
+	/* A large frame is taken once, by its first page, for the whole 2 MiB. */
+	if ((state & PS_FRAME) && (!large || IS_ALIGNED(state >> PS_PFN_SHIFT, WINMM_LARGE_NR))) {
 		list_add(&ps_page(state)->lru, list);
-		(*frames)++;
-	} else if ((state & PS_FRAME) && IS_ALIGNED(state >> PS_PFN_SHIFT, WINMM_LARGE_NR)) {
-		list_add(&ps_page(state)->lru, list);
-		*frames += WINMM_LARGE_NR;
+		*frames += large ? WINMM_LARGE_NR : 1;
 	}
 	if (state & PS_RESET)
 		winmm_reset_dropped(1);
