@@ -268,19 +268,33 @@ bool winmm_pool_warn_once(const void *caller, unsigned int what)
 	return ret != -EBUSY;
 }
 
+/* What a free reads of a header before it trusts it: its first 8 bytes. */
+struct winmm_pool_stamp {
+	u32 magic;
+	u32 tag;
+};
+
+static_assert(offsetof(struct winmm_pool_header, magic) == 0);
+static_assert(offsetof(struct winmm_pool_header, tag) == sizeof(u32));
+
 /*
- * The u32 at @src into *@val, or false if nothing is mapped there:
- * copy_from_kernel_nofault() inline, without its two calls. On x86-64
- * every address from PAGE_OFFSET up is canonical, so a bad one faults and
- * the fault is fixed up; the vsyscall page is left alone, as it does.
+ * The stamp of the header at @h into *@s, or false if nothing is mapped
+ * there: copy_from_kernel_nofault() inline, without its two calls. On
+ * x86-64 every address from PAGE_OFFSET up is canonical, so a bad one
+ * faults and the fault is fixed up; the vsyscall page is left alone, as
+ * it does. One read: a racing free may free the block right after it.
  */
-static __always_inline bool winmm_pool_peek(const u32 *src, u32 *val)
+static __always_inline bool winmm_pool_peek(const struct winmm_pool_header *h,
+					    struct winmm_pool_stamp *s)
 {
-	if ((unsigned long)src < PAGE_OFFSET || is_vsyscall_vaddr((unsigned long)src))
+	u64 v;
+
+	if ((unsigned long)h < PAGE_OFFSET || is_vsyscall_vaddr((unsigned long)h))
 		return false;
 	pagefault_disable();
-	__get_kernel_nofault(val, src, u32, fault);
+	__get_kernel_nofault(&v, h, u64, fault);
 	pagefault_enable();
+	memcpy(s, &v, sizeof(*s));
 	return true;
 fault:
 	pagefault_enable();
@@ -515,8 +529,8 @@ static noinline bool winmm_pool_apart_free(void *p, u32 tag, bool check_tag, voi
 
 static __always_inline void winmm_pool_free(void *p, u32 tag, bool check_tag, void *caller)
 {
+	struct winmm_pool_stamp stamp;
 	struct winmm_pool_header *h;
-	u32 magic;
 
 	if (unlikely(!p)) {
 		winmm_pool_bad_free(p, "NULL", tag, 0, caller);
@@ -527,20 +541,26 @@ static __always_inline void winmm_pool_free(void *p, u32 tag, bool check_tag, vo
 	    winmm_pool_apart_free(p, tag, check_tag, caller))
 		return;
 	h = winmm_pool_header(p);
-	/* Read where a header's magic would be without trusting that one is there. */
-	if (!winmm_pool_peek(&h->magic, &magic))
-		magic = 0;
-	if (unlikely(magic != WINMM_POOL_LIVE)) {
-		winmm_pool_bad_free(p, magic == WINMM_POOL_FREED ? "double free" :
+	/* Read where a header would be without trusting that one is there. */
+	if (!winmm_pool_peek(h, &stamp))
+		stamp.magic = 0;
+	if (unlikely(stamp.magic != WINMM_POOL_LIVE)) {
+		winmm_pool_bad_free(p, stamp.magic == WINMM_POOL_FREED ? "double free" :
 				    "not a live pool allocation", tag, 0, caller);
 		return;
 	}
-	if (unlikely(check_tag && tag != h->tag)) {
-		winmm_pool_bad_free(p, "wrong tag", tag, h->tag, caller);
+	if (unlikely(check_tag && tag != stamp.tag)) {
+		winmm_pool_bad_free(p, "wrong tag", tag, stamp.tag, caller);
 		return;
 	}
-	/* Two racing frees of one block: only one gets past this. */
-	if (unlikely(cmpxchg(&h->magic, WINMM_POOL_LIVE, WINMM_POOL_FREED) != WINMM_POOL_LIVE)) {
+	/*
+	 * Two racing frees of one block: only one gets past this. The other
+	 * may get here after the first freed the block, so, like the probe,
+	 * the claim is not instrumented: it finds FREED (or the allocator's
+	 * bytes) there and touches nothing. Only the winner reads on.
+	 */
+	if (unlikely(arch_cmpxchg(&h->magic, WINMM_POOL_LIVE, WINMM_POOL_FREED) !=
+		     WINMM_POOL_LIVE)) {
 		winmm_pool_bad_free(p, "double free", tag, 0, caller);
 		return;
 	}
