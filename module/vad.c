@@ -104,15 +104,19 @@ void winmm_vad_free_frames(struct list_head *frames, long count)
  */
 static unsigned long winmm_vad_drop_pages(struct winmm_vad *vad)
 {
-	unsigned long idx, committed = 0;
+	XA_STATE(xas, &vad->pages, 0);
+	unsigned long committed = 0;
 	long frames = 0;
 	LIST_HEAD(list);
 	void *entry;
 
-	xa_for_each(&vad->pages, idx, entry) {
+	/* One walk under the lock: xa_for_each() would descend once per page. */
+	xas_lock(&xas);
+	xas_for_each(&xas, entry, ULONG_MAX) {
 		ps_take_frame(xa_to_value(entry), &list, &frames);
 		committed++;
 	}
+	xas_unlock(&xas);
 	xa_destroy(&vad->pages);
 	winmm_vad_free_frames(&list, frames);
 	return committed;

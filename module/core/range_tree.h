@@ -28,6 +28,7 @@ struct winmm_range_node;
 struct winmm_range_tree {
 	struct winmm_range_node __rcu *root;
 	unsigned long count;		/* writer-side only */
+	u64 prio_state;			/* writer-side only: next priority's seed */
 };
 
 /* A gap request: size bytes at a multiple of align, inside [lo, hi). */
