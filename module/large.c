@@ -10,6 +10,20 @@
  * .huge_fault for a PFN-mapped VMA (6.12 with THP "always" or "madvise") a
  * large page is mapped by one PMD entry; elsewhere (6.1, THP "never") the
  * first touch maps its 512 PTEs at once.
+ *
+ * Transparent large frames: where the kernel calls .huge_fault for a VMA
+ * without VM_HUGEPAGE (6.12 with THP "always", as it does for native THP),
+ * the first touch of a 2 MiB block of an ordinary allocation whose 512
+ * pages are all committed alike and have no frame gets one 2 MiB frame, and
+ * all 512 pages are mapped at once by PTEs (vad.c). Only the touched page's
+ * PTE is young: QueryWorkingSetEx reports the others valid only once their
+ * accessed bit shows a touch, as Windows shows untouched pages not valid.
+ * The pages stay ordinary pages in every other respect; a call that takes
+ * frames from part of the block (decommit, MEM_RESET) first splits the
+ * frame into 512 independent 4 KiB ones.
+ *
+ * Every 2 MiB frame is a non-compound order-9 block, so that split_page()
+ * can split it; its order rides in page->private on the way to being freed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,9 +45,14 @@ module_param(large_page_gid, int, 0644);
 MODULE_PARM_DESC(large_page_gid,
 		 "group whose members may allocate large pages without CAP_IPC_LOCK (-1: none)");
 
-/* Large pages mapped by one PMD entry, and by 512 PTEs: for tests and debugfs. */
+/*
+ * 2 MiB frames mapped by one PMD entry, and by 512 PTEs; transparent frames
+ * given, and split: for tests and debugfs.
+ */
 static atomic_long_t winmm_large_pmd_maps = ATOMIC_LONG_INIT(0);
 static atomic_long_t winmm_large_pte_maps = ATOMIC_LONG_INIT(0);
+static atomic_long_t winmm_large_transparent = ATOMIC_LONG_INIT(0);
+static atomic_long_t winmm_large_splits = ATOMIC_LONG_INIT(0);
 
 /**
  * winmm_large_privileged() - May the caller allocate large pages?
@@ -58,16 +77,59 @@ bool winmm_large_privileged(void)
  * the OOM killer: a frame that cannot be found is reported, as Windows
  * reports ERROR_NO_SYSTEM_RESOURCES.
  *
- * Return: the compound page, or NULL.
+ * Return: the frame's first page (of a non-compound block), or NULL.
  */
 struct page *winmm_large_alloc(int node)
 {
 	WINMM_KUNIT_STUB(winmm_large_alloc, node);
-	return alloc_pages_node(node, GFP_HIGHUSER | __GFP_ZERO | __GFP_COMP |
-				__GFP_RETRY_MAYFAIL | __GFP_NOWARN | __GFP_ACCOUNT,
-				WINMM_LARGE_ORDER);
+	return alloc_pages_node(node, GFP_HIGHUSER | __GFP_ZERO | __GFP_RETRY_MAYFAIL |
+				__GFP_NOWARN | __GFP_ACCOUNT, WINMM_LARGE_ORDER);
 }
 EXPORT_SYMBOL_IF_KUNIT(winmm_large_alloc);
+
+/**
+ * winmm_large_alloc_transparent() - A zeroed 2 MiB frame if one is at hand.
+ * @node: the node it must come from, or NUMA_NO_NODE for the caller's.
+ *
+ * As native THP without madvise: no reclaim, no compaction, no other node
+ * (the 4 KiB fallback keeps the node preference), and quiet failure.
+ *
+ * Return: the frame's first page (of a non-compound block), or NULL.
+ */
+struct page *winmm_large_alloc_transparent(int node)
+{
+	struct page *frame;
+
+	if (node == NUMA_NO_NODE)
+		node = numa_node_id();
+	frame = alloc_pages_node(node, (GFP_HIGHUSER | __GFP_ZERO | __GFP_THISNODE |
+				 __GFP_NOMEMALLOC | __GFP_NOWARN | __GFP_ACCOUNT) &
+				 ~__GFP_RECLAIM, WINMM_LARGE_ORDER);
+	if (frame)
+		atomic_long_inc(&winmm_large_transparent);
+	return frame;
+}
+
+/**
+ * winmm_large_split() - Make a transparent 2 MiB frame 512 4 KiB frames.
+ * @frame: its first page.
+ */
+void winmm_large_split(struct page *frame)
+{
+	split_page(frame, WINMM_LARGE_ORDER);
+	atomic_long_inc(&winmm_large_splits);
+}
+
+/**
+ * winmm_large_transparent_count() - Transparent frames given, or split.
+ * @split: true for the frames split, false for the frames given.
+ *
+ * Return: that count.
+ */
+long winmm_large_transparent_count(bool split)
+{
+	return atomic_long_read(split ? &winmm_large_splits : &winmm_large_transparent);
+}
 
 /**
  * winmm_large_maps() - How large pages have been mapped so far.

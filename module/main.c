@@ -84,6 +84,16 @@ static long winmm_debugfs_large_pte_maps(void)
 	return winmm_large_maps(false);
 }
 
+static long winmm_debugfs_large_transparent(void)
+{
+	return winmm_large_transparent_count(false);
+}
+
+static long winmm_debugfs_large_splits(void)
+{
+	return winmm_large_transparent_count(true);
+}
+
 static const struct winmm_debugfs_counter {
 	const char *name;
 	long (*read)(void);
@@ -94,6 +104,8 @@ static const struct winmm_debugfs_counter {
 	{ "commit", winmm_debugfs_commit },
 	{ "large_pmd_maps", winmm_debugfs_large_pmd_maps },
 	{ "large_pte_maps", winmm_debugfs_large_pte_maps },
+	{ "large_transparent", winmm_debugfs_large_transparent },
+	{ "large_splits", winmm_debugfs_large_splits },
 };
 
 static int winmm_counter_show(struct seq_file *m, void *unused)

@@ -3,15 +3,18 @@
  * A committed page's state, as the value entry a VAD's xarray holds for it
  * (a missing entry is a reserved page):
  *   bits 0-10   its PAGE_* protection, GUARD/NOCACHE/WRITECOMBINE included
- *   bit 11      it has a frame, whose PFN is in bits 18 and up
+ *   bit 11      it has a frame, whose PFN is in bits 19 and up
  *   bit 12      committed by the call in progress (undone if it fails)
  *   bit 13      locked (VirtualLock)
  *   bit 14      written since write watch was last reset
  *   bit 15      reset (MEM_RESET) with its frame kept: no PTE maps it, and
  *               the reset shrinker may take the frame
  *   bit 16      the reset shrinker took its frame: MEM_RESET_UNDO fails
- *   bit 17      its frame is a 4 KiB part of a large page's 2 MiB frame;
- *               the entry of the frame's first part stands for the whole
+ *   bit 17      its frame is a 4 KiB part of a 2 MiB frame (a large page's,
+ *               or a transparent one, see large.c); the entry of the
+ *               frame's first part stands for the whole
+ *   bit 18      mapped ahead of any touch with the rest of its transparent
+ *               frame's block: valid only once its PTE is young
  * Entries of reset pages also carry WINMM_PS_MARK_RESET, so the shrinker
  * finds them without walking every page.
  */
@@ -31,7 +34,8 @@
 #define PS_RESET	BIT(15)
 #define PS_DISCARDED	BIT(16)
 #define PS_LARGE	BIT(17)
-#define PS_PFN_SHIFT	18
+#define PS_AHEAD	BIT(18)
+#define PS_PFN_SHIFT	19
 #define PS_FRAME_BITS	(PS_FRAME | (~0UL << PS_PFN_SHIFT))
 
 #define WINMM_PS_MARK_RESET	XA_MARK_0

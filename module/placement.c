@@ -3,13 +3,15 @@
  * Where a new allocation goes when the caller gives no address: like
  * Windows, bottom-up from a randomized base by default, top-down with
  * MEM_TOP_DOWN, always on a 64 KiB boundary (2 MiB for large pages, or what
- * VirtualAlloc2's address requirements ask) and never over any mapping of
- * the process, winmm's or Linux's.
+ * VirtualAlloc2's address requirements ask; 2 MiB where there is room for
+ * allocations of 2 MiB or more, as Linux aligns large anonymous mappings)
+ * and never over any mapping of the process, winmm's or Linux's.
  *
  * Randomization: each context draws its bottom-up base once, uniformly among
  * the 2^16 64 KiB units above 0x10000 (16 bits of entropy, from
  * get_random_u32(), so from the kernel's CSPRNG), so bottom-up allocations of
- * a process start somewhere in its first 4 GiB. Top-down searches start
+ * a process start somewhere in its first 4 GiB; those of 2 MiB or more,
+ * rounded up to a 2 MiB boundary, keep 11 of the 16 bits. Top-down searches start
  * under mm->mmap_base, which Linux already randomizes (mmap_rnd_bits, 28 bits
  * on x86-64) and which keeps clear of the stack's growth.
  */
@@ -96,6 +98,26 @@ static unsigned long winmm_place_down(struct mm_struct *mm, unsigned long len,
 	return 0;
 }
 
+/* The preferred region first, then all of [@lo, @hi); mmap_lock held. */
+static unsigned long winmm_place_in(struct winmm_process *proc, unsigned long len,
+				    bool top_down, unsigned long align, unsigned long lo,
+				    unsigned long hi)
+{
+	struct mm_struct *mm = proc->mm;
+	unsigned long addr;
+
+	if (top_down) {
+		addr = winmm_place_down(mm, len, align, lo, min(hi, mm->mmap_base));
+		if (!addr)
+			addr = winmm_place_down(mm, len, align, lo, hi);
+	} else {
+		addr = winmm_place_up(mm, len, align, max(lo, proc->bottom_up_base), hi);
+		if (!addr)
+			addr = winmm_place_up(mm, len, align, lo, hi);
+	}
+	return addr;
+}
+
 /**
  * winmm_place() - Choose where a new allocation of @len bytes goes.
  * @proc: the context; its lock held.
@@ -106,7 +128,9 @@ static unsigned long winmm_place_down(struct mm_struct *mm, unsigned long len,
  * @hi: one past the highest end allowed, at most winmm_user_max() + 1.
  *
  * The preferred region (above the randomized base, or under mmap_base) is
- * searched first, then the whole of [@lo, @hi). The answer is a hint: the
+ * searched first, then the whole of [@lo, @hi); an allocation of 2 MiB or
+ * more is first looked for at a 2 MiB boundary, where its 2 MiB blocks can
+ * take transparent large frames (large.c). The answer is a hint: the
  * caller maps it with MAP_FIXED_NOREPLACE, which fails if another thread
  * took the range meanwhile, and asks again.
  *
@@ -116,19 +140,14 @@ unsigned long winmm_place(struct winmm_process *proc, unsigned long len,
 			  bool top_down, unsigned long align, unsigned long lo,
 			  unsigned long hi)
 {
-	struct mm_struct *mm = proc->mm;
-	unsigned long addr;
+	unsigned long addr = 0;
 
-	mmap_read_lock(mm);
-	if (top_down) {
-		addr = winmm_place_down(mm, len, align, lo, min(hi, mm->mmap_base));
-		if (!addr)
-			addr = winmm_place_down(mm, len, align, lo, hi);
-	} else {
-		addr = winmm_place_up(mm, len, align, max(lo, proc->bottom_up_base), hi);
-		if (!addr)
-			addr = winmm_place_up(mm, len, align, lo, hi);
-	}
-	mmap_read_unlock(mm);
+	mmap_read_lock(proc->mm);
+	/* 2 MiB or more: on a 2 MiB boundary if there is room, for large frames. */
+	if (len >= PMD_SIZE && align < PMD_SIZE)
+		addr = winmm_place_in(proc, len, top_down, PMD_SIZE, lo, hi);
+	if (!addr)
+		addr = winmm_place_in(proc, len, top_down, align, lo, hi);
+	mmap_read_unlock(proc->mm);
 	return addr;
 }

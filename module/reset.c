@@ -95,6 +95,8 @@ void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
 	void *entry;
 
 	down_write(&vad->lock);
+	/* The shrinker takes reset frames one page at a time. */
+	winmm_vad_split_frames(vad, first, last, true);
 	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
 		unsigned long state = xa_to_value(entry);
 		unsigned long new = state & ~PS_DISCARDED;

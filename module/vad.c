@@ -78,21 +78,30 @@ void ps_take_frame(unsigned long state, struct list_head *list, long *frames)
 
 	/* A large frame is taken once, by its first page, for the whole 2 MiB. */
 	if ((state & PS_FRAME) && (!large || IS_ALIGNED(state >> PS_PFN_SHIFT, WINMM_LARGE_NR))) {
-		list_add(&ps_page(state)->lru, list);
+		struct page *page = ps_page(state);
+
+		set_page_private(page, large ? WINMM_LARGE_ORDER : 0);
+		list_add(&page->lru, list);
 		*frames += large ? WINMM_LARGE_NR : 1;
 	}
 	if (state & PS_RESET)
 		winmm_reset_dropped(1);
 }
 
-/* Free the frames on @frames (linked by page->lru): their PTEs are gone. */
+/*
+ * Free the frames on @frames (linked by page->lru, order in page->private):
+ * their PTEs are gone.
+ */
 void winmm_vad_free_frames(struct list_head *frames, long count)
 {
 	struct page *page, *next;
+	unsigned int order;
 
 	list_for_each_entry_safe(page, next, frames, lru) {
 		list_del(&page->lru);
-		__free_pages(page, compound_order(page));
+		order = page_private(page);
+		set_page_private(page, 0);
+		__free_pages(page, order);
 	}
 	atomic_long_sub(count, &winmm_nr_frames);
 }
@@ -216,8 +225,8 @@ static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
 		if (!(nt_protect_access(state & PS_PROT_MASK) & access))
 			return winmm_vad_refuse(vad, vmf->address, WINMM_FAULT_ACCESS_VIOLATION,
 						access);
-		/* A touch ends a reset: the frame is in use again. */
-		new = state & ~PS_RESET;
+		/* A touch ends a reset, and a wait for the first touch. */
+		new = state & ~(PS_RESET | PS_AHEAD);
 		if ((vad->flags & WINMM_VAD_WRITE_WATCH) && access == NT_ACCESS_WRITE)
 			new |= PS_WW_DIRTY;
 		page = NULL;
@@ -242,7 +251,8 @@ static vm_fault_t winmm_vad_map(struct winmm_vad *vad, struct vm_fault *vmf,
 		if (page)
 			__free_page(page);	/* another fault changed it first: again */
 	}
-	if (state & PS_LARGE) {
+	/* A transparent frame's pages are mapped one by one here. */
+	if ((state & PS_LARGE) && (vad->flags & WINMM_VAD_LARGE)) {
 		unsigned long first = round_down(state >> PS_PFN_SHIFT, WINMM_LARGE_NR);
 
 #ifdef WINMM_HAVE_PMD_PFNMAP
@@ -267,16 +277,147 @@ static vm_fault_t winmm_vad_fault(struct vm_fault *vmf)
 }
 
 #ifdef WINMM_HAVE_PMD_PFNMAP
-/* The kernel offers a PMD entry: large pages take it, small ones fall back. */
+/*
+ * The state all 512 pages of the 2 MiB block from page @first share, or 0
+ * if they differ. vad->lock held: the xarray's nodes stay put, only values
+ * change.
+ */
+static unsigned long ps_block_state(struct winmm_vad *vad, unsigned long first)
+{
+	XA_STATE(xas, &vad->pages, first);
+	unsigned long state, i;
+	void *entry;
+
+	rcu_read_lock();
+	entry = xas_load(&xas);
+	state = xa_is_value(entry) ? xa_to_value(entry) : 0;
+	for (i = 1; state && i < WINMM_LARGE_NR; i++)
+		if (xas_next(&xas) != entry)
+			state = 0;
+	rcu_read_unlock();
+	return state;
+}
+
+/*
+ * Give the block from page @first, all of whose pages are in @state without
+ * a frame, the 2 MiB frame @frame, or nothing if a racing fault changed one.
+ */
+static bool ps_block_install(struct winmm_vad *vad, unsigned long first,
+			     unsigned long state, struct page *frame)
+{
+	unsigned long new = state | PS_FRAME | PS_LARGE | PS_AHEAD |
+			    (page_to_pfn(frame) << PS_PFN_SHIFT);
+	XA_STATE(xas, &vad->pages, first);
+	unsigned long i;
+	void *entry;
+
+	xas_lock(&xas);
+	for (i = 0; i < WINMM_LARGE_NR; i++) {
+		entry = i ? xas_next(&xas) : xas_load(&xas);
+		if (entry != ps_entry(state))
+			break;
+		/* Replacing an entry never allocates. */
+		xas_store(&xas, ps_entry(new + (i << PS_PFN_SHIFT)));
+	}
+	if (i < WINMM_LARGE_NR) {
+		while (i--) {
+			xas_prev(&xas);
+			xas_store(&xas, ps_entry(state));
+		}
+		xas_unlock(&xas);
+		return false;
+	}
+	xas_unlock(&xas);
+	return true;
+}
+
+/* What winmm_vad_fill_pte() maps: a block's frame, from the block's start. */
+struct winmm_fill {
+	struct mm_struct *mm;
+	unsigned long start;
+	unsigned long pfn;
+	unsigned long touched;
+	pgprot_t prot;
+};
+
+/*
+ * Map one page of a block that was just given a transparent frame: special,
+ * as every PTE of a PFN map, and old unless it is the page being touched,
+ * so that the PTE's accessed bit tells which pages were touched since.
+ */
+static int winmm_vad_fill_pte(pte_t *pte, unsigned long addr, void *data)
+{
+	const struct winmm_fill *f = data;
+	pte_t entry;
+
+	if (!pte_none(ptep_get(pte)))
+		return 0;
+	entry = pte_mkspecial(pfn_pte(f->pfn + ((addr - f->start) >> PAGE_SHIFT), f->prot));
+	if (addr != f->touched)
+		entry = pte_mkold(entry);
+	set_pte_at(f->mm, addr, pte, entry);
+	return 0;
+}
+
+/*
+ * A PMD fault in an ordinary allocation (THP "always"): if the 512 pages of
+ * its 2 MiB block are committed alike, plainly accessible for @access and
+ * without frames, give the block one transparent 2 MiB frame and map all of
+ * it with PTEs, the touched page young and the others old (PS_AHEAD).
+ * Anything else is the 4 KiB path's, which also refuses what must be
+ * refused. Called with vad->lock held for read.
+ */
+static vm_fault_t winmm_vad_map_block(struct winmm_vad *vad, struct vm_fault *vmf,
+				      unsigned int access)
+{
+	struct winmm_fill fill = { .mm = vmf->vma->vm_mm, .touched = vmf->address & PAGE_MASK };
+	unsigned long first, state;
+	struct page *frame;
+	u32 prot;
+
+	fill.start = vmf->address & PMD_MASK;
+	if (fill.start < vad->start || fill.start + PMD_SIZE > vad->end ||
+	    (vad->flags & WINMM_VAD_WRITE_WATCH))
+		return VM_FAULT_FALLBACK;
+	first = (fill.start - vad->start) >> PAGE_SHIFT;
+	do {
+		state = ps_block_state(vad, first);
+		prot = state & PS_PROT_MASK;
+		if (!state || state != prot || (prot & NT_PAGE_MODIFIERS) ||
+		    !(nt_protect_access(prot) & access))
+			return VM_FAULT_FALLBACK;
+		frame = winmm_large_alloc_transparent(READ_ONCE(vad->node));
+		if (!frame)
+			return VM_FAULT_FALLBACK;
+		if (ps_block_install(vad, first, state, frame))
+			break;
+		/* A racing fault changed a page first: look again. */
+		__free_pages(frame, WINMM_LARGE_ORDER);
+	} while (true);
+	atomic_long_add(WINMM_LARGE_NR, &winmm_nr_frames);
+	WRITE_ONCE(vad->ahead, true);
+	fill.pfn = page_to_pfn(frame);
+	fill.prot = winmm_vad_pgprot(vad, state);
+	/* Without page tables for it, the 4 KiB path maps what is touched. */
+	if (apply_to_page_range(fill.mm, fill.start, PMD_SIZE, winmm_vad_fill_pte, &fill))
+		return VM_FAULT_FALLBACK;
+	return VM_FAULT_NOPAGE;
+}
+
+/* The kernel offers a PMD entry: large pages take it, so may 2 MiB blocks. */
 static vm_fault_t winmm_vad_huge_fault(struct vm_fault *vmf, unsigned int order)
 {
 	struct winmm_vad *vad = vmf->vma->vm_private_data;
+	unsigned int access = winmm_fault_access(vmf);
 	vm_fault_t ret;
 
-	if (order != WINMM_LARGE_ORDER || !(vad->flags & WINMM_VAD_LARGE))
+	if (order != WINMM_LARGE_ORDER)
 		return VM_FAULT_FALLBACK;
 	down_read(&vad->lock);
-	ret = winmm_vad_map(vad, vmf, winmm_fault_access(vmf), true);
+	if (vad->flags & WINMM_VAD_LARGE)
+		ret = winmm_vad_map(vad, vmf, access, true);
+	else
+		ret = winmm_vad_map_block(vad, vmf, access);
 	up_read(&vad->lock);
 	return ret;
 }
@@ -418,13 +559,77 @@ struct vm_area_struct *winmm_vad_vma(struct winmm_vad *vad)
 	return NULL;
 }
 
-/* Zap [first, last) of @vma if it has one: the next touch maps anew. */
+/* A young PTE of a page mapped ahead: the page was touched since. */
+static int winmm_vad_harvest_pte(pte_t *pte, unsigned long addr, void *data)
+{
+	struct winmm_vad *vad = data;
+	unsigned long idx = (addr - vad->start) >> PAGE_SHIFT, state;
+	void *entry;
+
+	if (!pte_young(ptep_get(pte)))
+		return 0;
+	entry = xa_load(&vad->pages, idx);
+	state = entry ? xa_to_value(entry) : 0;
+	/* Replacing an entry never allocates. */
+	if (state & PS_AHEAD)
+		xa_store(&vad->pages, idx, ps_entry(state & ~PS_AHEAD), GFP_NOWAIT);
+	return 0;
+}
+
+/*
+ * Zap [first, last) of @vma if it has one: the next touch maps anew. Its
+ * caller holds vad->lock for write. Pages mapped ahead first learn from
+ * their PTEs whether they were touched, which the zap would forget.
+ */
 void winmm_vad_zap(struct winmm_vad *vad, struct vm_area_struct *vma,
 		   unsigned long first, unsigned long last)
 {
-	if (vma)
-		zap_vma_ptes(vma, vad->start + (first << PAGE_SHIFT),
-			     (last - first) << PAGE_SHIFT);
+	unsigned long addr = vad->start + (first << PAGE_SHIFT);
+	unsigned long len = (last - first) << PAGE_SHIFT;
+
+	if (!vma)
+		return;
+	if (READ_ONCE(vad->ahead))
+		apply_to_existing_page_range(vma->vm_mm, addr, len, winmm_vad_harvest_pte, vad);
+	zap_vma_ptes(vma, addr, len);
+}
+
+/**
+ * winmm_vad_split_frames() - Split transparent 2 MiB frames of [@first, @last).
+ * @vad: the VAD; its lock held for write.
+ * @first: first page index.
+ * @last: one past the last page index.
+ * @all: split every frame the range touches, not only those it covers in part.
+ *
+ * Before a call takes the frames of some pages (decommit, MEM_RESET): from
+ * here on each page of a split frame has a 4 KiB frame of its own, at the
+ * same PFN, so the PTEs mapping the block stay as they are.
+ */
+void winmm_vad_split_frames(struct winmm_vad *vad, unsigned long first,
+			    unsigned long last, bool all)
+{
+	unsigned long addr = (vad->start + (first << PAGE_SHIFT)) & PMD_MASK;
+	unsigned long end = vad->start + (last << PAGE_SHIFT), idx, state, i;
+	void *entry;
+
+	if (vad->flags & WINMM_VAD_LARGE)
+		return;		/* large pages change whole */
+	for (; addr < end; addr += PMD_SIZE) {
+		if (addr < vad->start || addr + PMD_SIZE > vad->end)
+			continue;
+		idx = (addr - vad->start) >> PAGE_SHIFT;
+		if (!all && idx >= first && idx + WINMM_LARGE_NR <= last)
+			continue;	/* goes whole */
+		entry = xa_load(&vad->pages, idx);
+		state = entry ? xa_to_value(entry) : 0;
+		if ((state & (PS_FRAME | PS_LARGE)) != (PS_FRAME | PS_LARGE))
+			continue;
+		winmm_large_split(ps_page(state));
+		for (i = 0; i < WINMM_LARGE_NR; i++) {
+			state = xa_to_value(xa_load(&vad->pages, idx + i));
+			xa_store(&vad->pages, idx + i, ps_entry(state & ~PS_LARGE), GFP_KERNEL);
+		}
+	}
 }
 
 /*
@@ -606,6 +811,7 @@ void winmm_vad_decommit(struct winmm_vad *vad, struct vm_area_struct *vma,
 	void *entry;
 
 	down_write(&vad->lock);
+	winmm_vad_split_frames(vad, first, last, false);
 	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
 		ps_take_frame(xa_to_value(entry), &list, &frames);
 		xa_erase(&vad->pages, idx);
@@ -764,7 +970,8 @@ u32 winmm_vad_lock(struct winmm_vad *vad, unsigned long first, unsigned long las
 		/* A locked page is in use: a reset of it is over. */
 		if (lock && (state & PS_RESET))
 			winmm_reset_forget(vad, idx);
-		state = lock ? (state | PS_LOCKED) & ~PS_RESET : state & ~PS_LOCKED;
+		/* A locked page is in the working set, touched or not. */
+		state = lock ? (state | PS_LOCKED) & ~(PS_RESET | PS_AHEAD) : state & ~PS_LOCKED;
 		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL);
 	}
 out_unlock:

@@ -125,6 +125,8 @@ struct winmm_pool_quota {
  *		change an entry only with xa_cmpxchg() (frame, guard bit).
  * @reset_node: on the reset shrinker's list while the VAD may hold reset
  *		frames; under winmm_reset_lock (reset.c).
+ * @ahead:	some pages were mapped ahead of their first touch (a
+ *		transparent frame, large.c); set by faults, never cleared.
  * @rcu:	frees the VAD after RCU readers (VirtualQuery) are done.
  */
 struct winmm_vad {
@@ -137,6 +139,7 @@ struct winmm_vad {
 	struct rw_semaphore lock;
 	struct xarray pages;
 	struct list_head reset_node;
+	bool ahead;
 	struct rcu_head rcu;
 };
 
@@ -185,6 +188,8 @@ void winmm_vad_reset_watch(struct winmm_vad *vad, struct vm_area_struct *vma,
 			   unsigned long first, unsigned long last);
 void winmm_vad_zap(struct winmm_vad *vad, struct vm_area_struct *vma,
 		   unsigned long first, unsigned long last);
+void winmm_vad_split_frames(struct winmm_vad *vad, unsigned long first,
+			    unsigned long last, bool all);
 long winmm_frames(void);
 
 /* reset.c */
@@ -200,6 +205,9 @@ void winmm_reset_exit(void);
 /* large.c */
 bool winmm_large_privileged(void);
 struct page *winmm_large_alloc(int node);
+struct page *winmm_large_alloc_transparent(int node);
+void winmm_large_split(struct page *frame);
+long winmm_large_transparent_count(bool split);
 long winmm_large_maps(bool pmd);
 vm_fault_t winmm_large_map_ptes(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot);
 vm_fault_t winmm_large_map_pmd(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * QueryWorkingSetEx for private memory: for each page asked about, whether
- * it is valid (has a frame a PTE may map under its protection) and, if so,
+ * it is valid (has a frame a PTE may map under its protection, and was
+ * touched if its frame came ahead of a touch) and, if so,
  * its protection, the NUMA node of its frame, and whether it is locked or
  * part of a large page. Pages winmm does not manage report not valid.
  */
@@ -19,7 +20,29 @@
 /* Entries read and written per copy. */
 #define WINMM_WS_BATCH	32
 
-/* PSAPI_WORKING_SET_EX_BLOCK of the page of @addr; under rcu_read_lock(). */
+static int winmm_ws_pte_young(pte_t *pte, unsigned long addr, void *data)
+{
+	*(bool *)data = pte_young(ptep_get(pte));
+	return 0;
+}
+
+/*
+ * Was the page at @addr, mapped ahead of its first touch, touched since?
+ * Its PTE's accessed bit says; no PTE, no touch since the last zap (which
+ * learnt of earlier touches, see winmm_vad_zap()). mmap_lock held.
+ */
+static bool winmm_ws_touched(struct mm_struct *mm, unsigned long addr)
+{
+	bool young = false;
+
+	apply_to_existing_page_range(mm, addr & PAGE_MASK, PAGE_SIZE, winmm_ws_pte_young, &young);
+	return young;
+}
+
+/*
+ * PSAPI_WORKING_SET_EX_BLOCK of the page of @addr; mmap_lock held, which
+ * keeps the VADs (only munmap frees them) and their page tables.
+ */
 static u64 winmm_ws_attributes(struct winmm_process *proc, u64 addr)
 {
 	const struct winmm_range *r;
@@ -44,11 +67,15 @@ static u64 winmm_ws_attributes(struct winmm_process *proc, u64 addr)
 	if (!(state & PS_FRAME) || (state & PS_RESET) || (prot & NT_PAGE_GUARD) ||
 	    !nt_protect_access(prot))
 		return 0;
+	/* Windows shows a page never touched as not valid, frame or no frame. */
+	if ((state & PS_AHEAD) && !winmm_ws_touched(proc->mm, addr))
+		return 0;
 	attr = WINMM_WS_VALID | (u64)prot << WINMM_WS_PROTECTION_SHIFT |
 	       (u64)(page_to_nid(ps_page(state)) & 0x3f) << WINMM_WS_NODE_SHIFT;
 	if (state & PS_LOCKED)
 		attr |= WINMM_WS_LOCKED;
-	if (state & PS_LARGE)
+	/* A transparent frame is mapped by 4 KiB PTEs: no large page to Windows. */
+	if ((state & PS_LARGE) && (vad->flags & WINMM_VAD_LARGE))
 		attr |= WINMM_WS_LARGE_PAGE;
 	return attr;
 }
@@ -78,10 +105,10 @@ long winmm_ioctl_working_set_ex(struct winmm_process *proc, void __user *arg)
 		n = min_t(u32, w.count - done, WINMM_WS_BATCH);
 		if (copy_from_user(batch, entries + done, n * sizeof(batch[0])))
 			return -EFAULT;
-		rcu_read_lock();
+		mmap_read_lock(proc->mm);
 		for (i = 0; i < n; i++)
 			batch[i].attributes = winmm_ws_attributes(proc, batch[i].address);
-		rcu_read_unlock();
+		mmap_read_unlock(proc->mm);
 		if (copy_to_user(entries + done, batch, n * sizeof(batch[0])))
 			return -EFAULT;
 		cond_resched();

@@ -62,7 +62,7 @@ static struct page *large_alloc_once(int node)
 {
 	if (large_alloc_calls++)
 		return NULL;
-	return alloc_pages_node(node, GFP_HIGHUSER | __GFP_ZERO | __GFP_COMP, WINMM_LARGE_ORDER);
+	return alloc_pages_node(node, GFP_HIGHUSER | __GFP_ZERO, WINMM_LARGE_ORDER);
 }
 
 static void large_partial_failure_test(struct kunit *test)

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transparent large frames: with THP "always" on a kernel that offers PMD
+ * faults for PFN maps (6.12+), the first touch of a 2 MiB block of an
+ * ordinary allocation whose pages are committed alike backs the whole block
+ * with one 2 MiB frame and one PMD entry. Everything Windows lets a program
+ * do to single pages still works on such a block: protect, decommit and
+ * reset one page, with the contents of the others kept. Elsewhere (6.1, THP
+ * "madvise" or "never", PR_SET_THP_DISABLE, write watch, guard pages) pages
+ * get 4 KiB frames one fault at a time.
+ *
+ * The test sets THP to "always" for its run where it can (and puts back
+ * what it found), so the debug kernel's KASAN and lockdep see this path.
+ */
+#define _GNU_SOURCE
+#include <psapi.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <windows.h>
+
+#include "probe.h"
+#include "tap.h"
+#include "winmm_debugfs.h"
+
+#define PAGE	0x1000UL
+#define LARGE	0x200000UL
+#define NR	(LARGE / PAGE)
+#define THP	"/sys/kernel/mm/transparent_hugepage/enabled"
+
+static char thp_before[32];
+
+static long minor_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* The selected THP mode ("always", "madvise", "never"), or "" without THP. */
+static const char *thp_mode(void)
+{
+	static char mode[32];
+	char line[128] = "", *open, *close;
+	FILE *f = fopen(THP, "r");
+
+	mode[0] = '\0';
+	if (f) {
+		if (fgets(line, sizeof(line), f)) {
+			open = strchr(line, '[');
+			close = open ? strchr(open, ']') : NULL;
+			if (close && close - open - 1 < (long)sizeof(mode)) {
+				memcpy(mode, open + 1, close - open - 1);
+				mode[close - open - 1] = '\0';
+			}
+		}
+		fclose(f);
+	}
+	return mode;
+}
+
+static void thp_set(const char *mode)
+{
+	FILE *f = fopen(THP, "w");
+
+	if (f) {
+		fputs(mode, f);
+		fclose(f);
+	}
+}
+
+/* Does this kernel back a 2 MiB block with a transparent frame now? */
+static int expect_transparent(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &major, &minor);
+	return (major > 6 || (major == 6 && minor >= 12)) && !strcmp(thp_mode(), "always");
+}
+
+/* Valid and LargePage of the page at @p. */
+static void ws_bits(void *p, int *valid, int *large)
+{
+	PSAPI_WORKING_SET_EX_INFORMATION ws = { .VirtualAddress = p };
+
+	*valid = *large = -1;
+	if (QueryWorkingSetEx(GetCurrentProcess(), &ws, sizeof(ws))) {
+		*valid = ws.VirtualAttributes.Valid;
+		*large = ws.VirtualAttributes.LargePage;
+	}
+}
+
+/* Pages of [p, p + len) whose first byte is not (page index & 0x7f) + 1. */
+static unsigned long bad_pattern(const char *p, unsigned long len, unsigned long skip)
+{
+	unsigned long i, bad = 0;
+
+	for (i = 0; i < len / PAGE; i++)
+		if (i != skip && p[i * PAGE] != (char)((i & 0x7f) + 1))
+			bad++;
+	return bad;
+}
+
+static void test_block(int tr)
+{
+	long frames = winmm_debugfs("frames"), given = winmm_debugfs("large_transparent");
+	long splits = winmm_debugfs("large_splits"), commit = winmm_debugfs("commit");
+	unsigned long i;
+	int valid, large;
+	long before;
+	DWORD old;
+	char *p;
+
+	p = VirtualAlloc(NULL, 2 * LARGE + 0x10000, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	if (!tap_ok(p != NULL, "a 4 MiB + 64 KiB allocation (error %u)",
+		    (unsigned int)GetLastError()))
+		return;
+	tap_ok(((unsigned long)p & (LARGE - 1)) == 0,
+	       "an allocation of 2 MiB or more starts on a 2 MiB boundary (%p)", (void *)p);
+
+	before = minor_faults();
+	p[100] = 1;
+	tap_eq(minor_faults() - before, 1, "the first touch takes one fault");
+	tap_eq(winmm_debugfs("frames") - frames, tr ? (long)NR : 1,
+	       tr ? "and backs the whole 2 MiB block" : "and backs one page");
+	tap_eq(winmm_debugfs("large_transparent") - given, tr, tr ?
+	       "with one transparent 2 MiB frame" : "no transparent frame on this kernel or mode");
+	ws_bits(p, &valid, &large);
+	tap_ok(valid == 1 && large == 0, "QueryWorkingSetEx: the touched page is valid, no large page");
+	ws_bits(p + 7 * PAGE, &valid, &large);
+	tap_ok(valid == 0 && large == 0,
+	       "29: a page of the block never touched is not valid, frame or no frame (%d %d)",
+	       valid, large);
+	ws_bits(p + LARGE + PAGE, &valid, &large);
+	tap_ok(valid == 0, "nor a page of the untouched next block");
+
+	before = minor_faults();
+	(void)*(volatile char *)(p + 7 * PAGE);
+	tap_eq(minor_faults() - before, tr ? 0 : 1,
+	       tr ? "reading a page mapped ahead takes no fault" : "reading a page takes a fault");
+	ws_bits(p + 7 * PAGE, &valid, &large);
+	tap_ok(valid == 1, "29: after that read the page is valid");
+
+	/* A protection change zaps the PTEs: what was touched stays known. */
+	tap_ok(VirtualProtect(p + 7 * PAGE, 2 * PAGE, PAGE_READONLY, &old) && old == PAGE_READWRITE &&
+	       VirtualProtect(p + 7 * PAGE, 2 * PAGE, PAGE_READWRITE, &old) && old == PAGE_READONLY,
+	       "two pages read-only and back");
+	ws_bits(p + 7 * PAGE, &valid, &large);
+	tap_ok(valid == 1, "the touched one stays valid");
+	ws_bits(p + 8 * PAGE, &valid, &large);
+	tap_ok(valid == 0, "the untouched one stays not valid");
+
+	before = minor_faults();
+	for (i = 0; i < NR; i++)
+		p[i * PAGE] = (char)((i & 0x7f) + 1);
+	tap_eq(minor_faults() - before, tr ? 2 : (long)NR - 1,
+	       tr ? "writing every page of the block faults only for the two zapped ones" :
+		    "writing every other page of the block takes a fault each");
+	ws_bits(p + 300 * PAGE, &valid, &large);
+	tap_ok(valid == 1, "a page written through a PTE mapped ahead is valid");
+
+	/* One page read-only: the others keep their contents and stay writable. */
+	tap_ok(VirtualProtect(p + 3 * PAGE, PAGE, PAGE_READONLY, &old) && old == PAGE_READWRITE,
+	       "VirtualProtect of one page of the block");
+	tap_ok(faults(p + 3 * PAGE, PROBE_WRITE) && !faults(p + 3 * PAGE, PROBE_READ),
+	       "that page refuses a write and allows a read");
+	tap_ok(!faults(p + 4 * PAGE, PROBE_WRITE) && !faults(p + 2 * PAGE, PROBE_WRITE),
+	       "its neighbours still take writes");
+	tap_eq(bad_pattern(p, LARGE, ~0UL), 0, "every page of the block kept its contents");
+	tap_eq(winmm_debugfs("large_splits") - splits, 0, "a protection change splits no frame");
+
+	/* Decommit one page: its frame goes alone. */
+	tap_ok(VirtualFree(p + 5 * PAGE, PAGE, MEM_DECOMMIT), "decommit one page of the block");
+	tap_eq(winmm_debugfs("large_splits") - splits, tr, tr ?
+	       "which splits the 2 MiB frame" : "no frame to split");
+	tap_eq(winmm_debugfs("frames") - frames, (long)NR - 1, "and frees that page's frame only");
+	tap_ok(faults(p + 5 * PAGE, PROBE_READ), "the decommitted page faults");
+	tap_eq(bad_pattern(p, LARGE, 5), 0, "the 511 others kept their contents");
+	tap_ok(VirtualAlloc(p + 5 * PAGE, PAGE, MEM_COMMIT, PAGE_READWRITE) == p + 5 * PAGE &&
+	       p[5 * PAGE] == 0, "committed again, it reads zero");
+
+	/* MEM_RESET of part of a fresh block splits its frame too. */
+	p[LARGE] = 1;
+	tap_eq(winmm_debugfs("large_transparent") - given, 2 * tr, "the second block's touch");
+	tap_ok(VirtualAlloc(p + LARGE, 16 * PAGE, MEM_RESET, PAGE_READWRITE) == p + LARGE,
+	       "MEM_RESET of 16 pages of it");
+	tap_eq(winmm_debugfs("large_splits") - splits, 2 * tr, "splits its frame");
+
+	/* The last 64 KiB is no whole block: 4 KiB pages. */
+	before = winmm_debugfs("frames");
+	p[2 * LARGE] = 1;
+	tap_eq(winmm_debugfs("frames") - before, 1, "a page outside any whole block gets 4 KiB");
+
+	tap_ok(VirtualFree(p, 0, MEM_RELEASE), "release");
+	tap_eq(winmm_debugfs("frames"), frames, "every frame is freed, split or whole");
+	tap_eq(winmm_debugfs("commit"), commit, "and the charge returned");
+}
+
+/* Blocks that must stay 4 KiB: not committed alike, or watched. */
+static void test_not_alike(void)
+{
+	long given = winmm_debugfs("large_transparent");
+	DWORD old;
+	char *p, *w;
+
+	p = VirtualAlloc(NULL, LARGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	w = VirtualAlloc(NULL, LARGE, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH, PAGE_READWRITE);
+	if (!tap_ok(p && w, "two 2 MiB allocations"))
+		return;
+	tap_ok(VirtualProtect(p + 9 * PAGE, PAGE, PAGE_READWRITE | PAGE_GUARD, &old),
+	       "a guard page in one");
+	p[0] = 1;
+	w[0] = 1;
+	tap_eq(winmm_debugfs("large_transparent") - given, 0,
+	       "neither a block with a guard page nor a write-watched one gets a 2 MiB frame");
+	tap_ok(faults(p + 9 * PAGE, PROBE_READ), "the guard page still raises");
+	VirtualFree(p, 0, MEM_RELEASE);
+	VirtualFree(w, 0, MEM_RELEASE);
+
+	p = VirtualAlloc(NULL, LARGE, MEM_RESERVE, PAGE_READWRITE);
+	if (p && VirtualAlloc(p, LARGE - PAGE, MEM_COMMIT, PAGE_READWRITE)) {
+		p[0] = 1;
+		tap_eq(winmm_debugfs("large_transparent") - given, 0,
+		       "nor one with a page left reserved");
+		tap_ok(faults(p + LARGE - PAGE, PROBE_READ), "which still faults");
+	}
+	VirtualFree(p, 0, MEM_RELEASE);
+
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+	p = VirtualAlloc(NULL, LARGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	if (p)
+		p[0] = 1;
+	tap_eq(winmm_debugfs("large_transparent") - given, 0,
+	       "nor any block of a process with PR_SET_THP_DISABLE");
+	VirtualFree(p, 0, MEM_RELEASE);
+	prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
+}
+
+int main(void)
+{
+	int tr;
+
+	snprintf(thp_before, sizeof(thp_before), "%s", thp_mode());
+	if (thp_before[0])
+		thp_set("always");
+	tr = expect_transparent();
+	printf("# THP was \"%s\", now \"%s\": transparent frames %sexpected\n", thp_before,
+	       thp_mode(), tr ? "" : "not ");
+	test_block(tr);
+	test_not_alike();
+	if (thp_before[0])
+		thp_set(thp_before);
+	return tap_done();
+}
