@@ -9,12 +9,15 @@
  * "madvise" or "never", PR_SET_THP_DISABLE, write watch, guard pages) pages
  * get 4 KiB frames one fault at a time.
  *
- * The test sets THP to "always" for its run where it can (and puts back
- * what it found), so the debug kernel's KASAN and lockdep see this path.
+ * Last, four threads race on fresh blocks (see test_race()). The test sets
+ * THP to "always" for its run where it can (and puts back what it found), so
+ * the debug kernel's KASAN and lockdep see this path.
  */
 #define _GNU_SOURCE
 #include <psapi.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -241,6 +244,142 @@ static void test_not_alike(void)
 	prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
 }
 
+/*
+ * Four threads, each owning every fourth page of four fresh 2 MiB blocks:
+ * first touches, writes, reads, protection flips, decommits and resets of
+ * their own pages, so the blocks' first faults race with each other and with
+ * the splits and zaps of other threads' calls. Every read is checked against
+ * the owner's model of its pages.
+ */
+#define RACE_THREADS	4
+#define RACE_BLOCKS	4
+#define RACE_ROUNDS	12
+#define RACE_OPS	400
+
+enum { RACE_GONE, RACE_RW, RACE_RO };
+
+struct racer {
+	pthread_t thread;
+	pthread_barrier_t *start;
+	char *base;
+	unsigned int seed;
+	int id;
+	int bad;
+	int bad_valid;
+	unsigned char state[RACE_BLOCKS * NR / RACE_THREADS];
+	unsigned char value[RACE_BLOCKS * NR / RACE_THREADS];
+	unsigned char known[RACE_BLOCKS * NR / RACE_THREADS];
+};
+
+static void *race_main(void *arg)
+{
+	struct racer *r = arg;
+	unsigned long n = RACE_BLOCKS * NR / RACE_THREADS, k;
+	int valid, large, op, i;
+	DWORD old;
+	char *p;
+
+	for (k = 0; k < n; k++) {
+		r->state[k] = RACE_RW;
+		r->value[k] = 0;
+		r->known[k] = 1;
+	}
+	pthread_barrier_wait(r->start);
+	for (i = 0; i < RACE_OPS; i++) {
+		k = rand_r(&r->seed) % n;
+		p = r->base + (k * RACE_THREADS + r->id) * PAGE;
+		op = rand_r(&r->seed) % 8;
+		if (r->state[k] == RACE_GONE) {
+			if (VirtualAlloc(p, PAGE, MEM_COMMIT, PAGE_READWRITE) != p)
+				r->bad++;
+			r->state[k] = RACE_RW;
+			r->value[k] = 0;
+			r->known[k] = 1;
+			continue;
+		}
+		switch (op) {
+		case 0: case 1: case 2:
+			if (r->state[k] == RACE_RW) {
+				r->value[k] = (unsigned char)rand_r(&r->seed);
+				p[k % 97] = (char)r->value[k];
+				r->known[k] = 1;
+			}
+			break;
+		case 3:
+			/* A read touches the page: from then on it is valid. */
+			if ((unsigned char)p[k % 97] != r->value[k] && r->known[k])
+				r->bad++;
+			ws_bits(p, &valid, &large);
+			if (valid != 1 || large != 0)
+				r->bad_valid++;
+			break;
+		case 4:
+			if (!VirtualProtect(p, PAGE, r->state[k] == RACE_RW ? PAGE_READONLY :
+					    PAGE_READWRITE, &old))
+				r->bad++;
+			r->state[k] = r->state[k] == RACE_RW ? RACE_RO : RACE_RW;
+			break;
+		case 5:
+			if (!VirtualFree(p, PAGE, MEM_DECOMMIT))
+				r->bad++;
+			r->state[k] = RACE_GONE;
+			break;
+		case 6:
+			if (r->state[k] == RACE_RW &&
+			    VirtualAlloc(p, PAGE, MEM_RESET, PAGE_READWRITE) == p)
+				r->known[k] = 0;	/* contents may go */
+			break;
+		default:
+			(void)*(volatile char *)p;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void test_race(void)
+{
+	long frames = winmm_debugfs("frames"), commit = winmm_debugfs("commit");
+	long given = winmm_debugfs("large_transparent");
+	struct racer r[RACE_THREADS];
+	pthread_barrier_t start;
+	int round, t, bad = 0, bad_valid = 0;
+	char *base;
+
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		base = VirtualAlloc(NULL, RACE_BLOCKS * LARGE, MEM_RESERVE | MEM_COMMIT,
+				    PAGE_READWRITE);
+		if (!base) {
+			bad++;
+			break;
+		}
+		pthread_barrier_init(&start, NULL, RACE_THREADS);
+		for (t = 0; t < RACE_THREADS; t++) {
+			r[t].start = &start;
+			r[t].base = base;
+			r[t].seed = round * RACE_THREADS + t + 1;
+			r[t].id = t;
+			r[t].bad = 0;
+			r[t].bad_valid = 0;
+			pthread_create(&r[t].thread, NULL, race_main, &r[t]);
+		}
+		for (t = 0; t < RACE_THREADS; t++) {
+			pthread_join(r[t].thread, NULL);
+			bad += r[t].bad;
+			bad_valid += r[t].bad_valid;
+		}
+		pthread_barrier_destroy(&start);
+		if (!VirtualFree(base, 0, MEM_RELEASE))
+			bad++;
+	}
+	tap_eq(bad, 0, "4 threads x 12 rounds on fresh 2 MiB blocks: every call and read as modelled");
+	tap_eq(bad_valid, 0, "and every page just read is valid to QueryWorkingSetEx");
+	printf("# %ld transparent frames given in the race\n",
+	       winmm_debugfs("large_transparent") - given);
+	tap_eq(winmm_debugfs("frames"), frames, "after it every frame is freed");
+	tap_eq(winmm_debugfs("commit"), commit, "and every page's charge returned");
+}
+
 int main(void)
 {
 	int tr;
@@ -253,6 +392,7 @@ int main(void)
 	       thp_mode(), tr ? "" : "not ");
 	test_block(tr);
 	test_not_alike();
+	test_race();
 	if (thp_before[0])
 		thp_set(thp_before);
 	return tap_done();
