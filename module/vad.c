@@ -278,24 +278,22 @@ static vm_fault_t winmm_vad_fault(struct vm_fault *vmf)
 
 #ifdef WINMM_HAVE_PMD_PFNMAP
 /*
- * The state all 512 pages of the 2 MiB block from page @first share, or 0
- * if they differ. vad->lock held: the xarray's nodes stay put, only values
- * change.
+ * Are all 512 pages of the 2 MiB block from page @first in @state? vad->lock
+ * held: the xarray's nodes stay put, only values change.
  */
-static unsigned long ps_block_state(struct winmm_vad *vad, unsigned long first)
+static bool ps_block_alike(struct winmm_vad *vad, unsigned long first,
+			   unsigned long state)
 {
 	XA_STATE(xas, &vad->pages, first);
-	unsigned long state, i;
-	void *entry;
+	bool alike;
+	unsigned long i;
 
 	rcu_read_lock();
-	entry = xas_load(&xas);
-	state = xa_is_value(entry) ? xa_to_value(entry) : 0;
-	for (i = 1; state && i < WINMM_LARGE_NR; i++)
-		if (xas_next(&xas) != entry)
-			state = 0;
+	alike = xas_load(&xas) == ps_entry(state);
+	for (i = 1; alike && i < WINMM_LARGE_NR; i++)
+		alike = xas_next(&xas) == ps_entry(state);
 	rcu_read_unlock();
-	return state;
+	return alike;
 }
 
 /*
@@ -373,6 +371,7 @@ static vm_fault_t winmm_vad_map_block(struct winmm_vad *vad, struct vm_fault *vm
 	struct winmm_fill fill = { .mm = vmf->vma->vm_mm, .touched = vmf->address & PAGE_MASK };
 	unsigned long first, state;
 	struct page *frame;
+	void *entry;
 	u32 prot;
 
 	fill.start = vmf->address & PMD_MASK;
@@ -381,10 +380,12 @@ static vm_fault_t winmm_vad_map_block(struct winmm_vad *vad, struct vm_fault *vm
 		return VM_FAULT_FALLBACK;
 	first = (fill.start - vad->start) >> PAGE_SHIFT;
 	do {
-		state = ps_block_state(vad, first);
+		/* The first page decides before the walk: refused touches come back. */
+		entry = xa_load(&vad->pages, first);
+		state = entry ? xa_to_value(entry) : 0;
 		prot = state & PS_PROT_MASK;
 		if (!state || state != prot || (prot & NT_PAGE_MODIFIERS) ||
-		    !(nt_protect_access(prot) & access))
+		    !(nt_protect_access(prot) & access) || !ps_block_alike(vad, first, state))
 			return VM_FAULT_FALLBACK;
 		frame = winmm_large_alloc_transparent(READ_ONCE(vad->node));
 		if (!frame)
@@ -610,6 +611,7 @@ void winmm_vad_split_frames(struct winmm_vad *vad, unsigned long first,
 {
 	unsigned long addr = (vad->start + (first << PAGE_SHIFT)) & PMD_MASK;
 	unsigned long end = vad->start + (last << PAGE_SHIFT), idx, state, i;
+	XA_STATE(xas, &vad->pages, 0);
 	void *entry;
 
 	if (vad->flags & WINMM_VAD_LARGE)
@@ -625,10 +627,14 @@ void winmm_vad_split_frames(struct winmm_vad *vad, unsigned long first,
 		if ((state & (PS_FRAME | PS_LARGE)) != (PS_FRAME | PS_LARGE))
 			continue;
 		winmm_large_split(ps_page(state));
+		/* One walk under the lock; replacing entries never allocates. */
+		xas_set(&xas, idx);
+		xas_lock(&xas);
 		for (i = 0; i < WINMM_LARGE_NR; i++) {
-			state = xa_to_value(xa_load(&vad->pages, idx + i));
-			xa_store(&vad->pages, idx + i, ps_entry(state & ~PS_LARGE), GFP_KERNEL);
+			entry = i ? xas_next(&xas) : xas_load(&xas);
+			xas_store(&xas, ps_entry(xa_to_value(entry) & ~PS_LARGE));
 		}
+		xas_unlock(&xas);
 	}
 }
 
