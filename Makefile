@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# winmm: the Windows memory manager for Linux. See README.md.
+# ntmm: the Windows memory manager for Linux. See README.md.
 #
-#   make              libwinmm (.so, .a, winmm.pc) and winmm.ko for the running kernel
+#   make              libntmm (.so, .a, ntmm.pc) and ntmm.ko for the running kernel
 #   make demo         boot the stock 6.12 kernel in a VM and run examples/sysinfo
 #   make check        every test: host, debug-kernel VM (KUnit + userspace), stock 6.1 and 6.12
 #   make bench        benchmarks against native Linux, in a VM on the stock 6.12 kernel
@@ -20,10 +20,10 @@ LIB_CFLAGS := -std=gnu11 $(WARN) -fPIC -fvisibility=hidden -pthread \
 
 LIB_SRCS := $(wildcard userlib/src/*.c)
 LIB_OBJS := $(LIB_SRCS:userlib/src/%.c=userlib/obj/%.o)
-LIB_HDRS := $(wildcard userlib/include/*.h userlib/src/*.h) uapi/linux/winmm.h
-LIB_A    := userlib/libwinmm.a
-LIB_SO   := userlib/libwinmm.so.$(SOVERSION)
-LIB_PC   := userlib/winmm.pc
+LIB_HDRS := $(wildcard userlib/include/*.h userlib/src/*.h) uapi/linux/ntmm.h
+LIB_A    := userlib/libntmm.a
+LIB_SO   := userlib/libntmm.so.$(SOVERSION)
+LIB_PC   := userlib/ntmm.pc
 
 USER_TEST_SRCS := $(wildcard tests/user/*.c)
 USER_TESTS     := $(USER_TEST_SRCS:tests/user/%.c=build/tests/user/%) \
@@ -36,7 +36,7 @@ HOST_TEST_CFLAGS := -std=gnu11 $(WARN) -O1 -g -pthread \
 .PHONY: all userlib module check demo bench host-test user-tests examples install clean
 all: userlib
 	@if [ -d "$(KDIR)" ]; then $(MAKE) module; \
-	else echo "no kernel build tree at $(KDIR): skipping winmm.ko (make module KDIR=...)"; fi
+	else echo "no kernel build tree at $(KDIR): skipping ntmm.ko (make module KDIR=...)"; fi
 
 userlib: $(LIB_A) $(LIB_SO) $(LIB_PC)
 
@@ -48,26 +48,26 @@ $(LIB_A): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(LIB_SO): $(LIB_OBJS) userlib/libwinmm.map
-	$(CC) -shared -pthread -Wl,-soname,libwinmm.so.$(SOVERSION) \
-		-Wl,--version-script=userlib/libwinmm.map -Wl,-z,defs -o $@ $(LIB_OBJS)
-	ln -sf libwinmm.so.$(SOVERSION) userlib/libwinmm.so
+$(LIB_SO): $(LIB_OBJS) userlib/libntmm.map
+	$(CC) -shared -pthread -Wl,-soname,libntmm.so.$(SOVERSION) \
+		-Wl,--version-script=userlib/libntmm.map -Wl,-z,defs -o $@ $(LIB_OBJS)
+	ln -sf libntmm.so.$(SOVERSION) userlib/libntmm.so
 
-$(LIB_PC): userlib/winmm.pc.in
+$(LIB_PC): userlib/ntmm.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # Userspace tests: static, so they run in the busybox VM on any kernel.
-user-tests: $(USER_TESTS) build/examples/sysinfo build/tools/winmm-poolmon
+user-tests: $(USER_TESTS) build/examples/sysinfo build/tools/ntmm-poolmon
 
 # Tools, static like the tests so they run in the VM too.
 build/tools/%: tools/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
-build/tests/user/%: tests/user/%.c $(LIB_A) tests/tap.h tests/abi/layout.h tests/user/winmm_debugfs.h
+build/tests/user/%: tests/user/%.c $(LIB_A) tests/tap.h tests/abi/layout.h tests/user/ntmm_debugfs.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
@@ -111,15 +111,15 @@ demo: build/examples/sysinfo
 	scripts/vm-run --kernel 6.12 build/examples/sysinfo
 
 install: userlib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/winmm/linux
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/ntmm/linux
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libwinmm.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libwinmm.so
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' userlib/winmm.pc.in \
-		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/winmm.pc
-	install -m 644 userlib/include/*.h $(DESTDIR)$(PREFIX)/include/winmm/
-	install -m 644 uapi/linux/winmm.h $(DESTDIR)$(PREFIX)/include/winmm/linux/
+	ln -sf libntmm.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libntmm.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' userlib/ntmm.pc.in \
+		>$(DESTDIR)$(PREFIX)/lib/pkgconfig/ntmm.pc
+	install -m 644 userlib/include/*.h $(DESTDIR)$(PREFIX)/include/ntmm/
+	install -m 644 uapi/linux/ntmm.h $(DESTDIR)$(PREFIX)/include/ntmm/linux/
 
 clean:
-	rm -rf build userlib/obj userlib/libwinmm.* userlib/winmm.pc
+	rm -rf build userlib/obj userlib/libntmm.a userlib/libntmm.so* userlib/ntmm.pc
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

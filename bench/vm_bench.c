@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * make bench: winmm's virtual memory against native Linux, in one VM run.
+ * make bench: ntmm's virtual memory against native Linux, in one VM run.
  *
  *  (a) reserve+commit, touch every page, release 64 MiB  vs  mmap+touch+munmap
  *  (b) VirtualAlloc(64 KiB)+VirtualFree pairs             vs  mmap+munmap pairs
@@ -15,7 +15,7 @@
  *      TLB, so this shows page-walk savings only as far as QEMU's softmmu does)
  *
  * Each figure is the best of several runs (TCG timing is noisy). Ratios are
- * winmm time / native time, except (d) (rate ratio) and (e) (speedups).
+ * ntmm time / native time, except (d) (rate ratio) and (e) (speedups).
  */
 #define _GNU_SOURCE
 #include <psapi.h>
@@ -50,12 +50,12 @@ static void touch(char *p, size_t len)
 		((volatile char *)p)[i] = 1;
 }
 
-static void *winmm_alloc(size_t len)
+static void *ntmm_alloc(size_t len)
 {
 	return VirtualAlloc(NULL, len, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 }
 
-static void winmm_free(void *p, size_t len)
+static void ntmm_free(void *p, size_t len)
 {
 	(void)len;
 	VirtualFree(p, 0, MEM_RELEASE);
@@ -86,7 +86,7 @@ struct api {
 	void (*free)(void *p, size_t len);
 };
 
-static const struct api winmm = { winmm_alloc, winmm_free };
+static const struct api ntmm = { ntmm_alloc, ntmm_free };
 static const struct api native = { native_alloc, native_free };
 static const struct api native_4k = { native_alloc_4k, native_free };
 
@@ -145,7 +145,7 @@ static void phases(const struct api *api, const char *name, size_t len)
 /*
  * (b)'s floor: what Linux pays for a 64 KiB mapping with a VMA of its own, at
  * a fixed address in a gap (no neighbour to merge with), anonymous or of a
- * file shared, as a winmm allocation is. Microseconds a pair, best of REPS.
+ * file shared, as a ntmm allocation is. Microseconds a pair, best of REPS.
  */
 static double own_vma_pairs(int fd, int n)
 {
@@ -171,9 +171,9 @@ static double own_vma_pairs(int fd, int n)
 	return b / n * 1e6;
 }
 
-static double flips_winmm(int n)
+static double flips_ntmm(int n)
 {
-	char *p = winmm_alloc(PAGE);
+	char *p = ntmm_alloc(PAGE);
 	double t, b = 1e9;
 	DWORD old;
 	int r, i;
@@ -188,7 +188,7 @@ static double flips_winmm(int n)
 		t = now() - t;
 		b = t < b ? t : b;
 	}
-	winmm_free(p, PAGE);
+	ntmm_free(p, PAGE);
 	return b;
 }
 
@@ -287,7 +287,7 @@ static long minor_faults(void)
 
 /*
  * 4 KiB pages only, or back to the system's THP policy: with THP "always",
- * winmm backs whole 2 MiB blocks of ordinary allocations with transparent
+ * ntmm backs whole 2 MiB blocks of ordinary allocations with transparent
  * large frames, as Linux does anonymous memory, unless the process opts out.
  */
 static void small_pages_only(int on)
@@ -434,29 +434,29 @@ int main(void)
 	int fd;
 
 	warm_guest_memory();
-	/* Warm both paths: page tables, libwinmm's device, the allocator. */
-	cycle(&winmm, 64 << 20, 1, 1);
+	/* Warm both paths: page tables, libntmm's device, the allocator. */
+	cycle(&ntmm, 64 << 20, 1, 1);
 	cycle(&native, 64 << 20, 1, 1);
 
-	w = best(&winmm, 64 << 20, 1, 1);
+	w = best(&ntmm, 64 << 20, 1, 1);
 	n = best(&native, 64 << 20, 1, 1);
 	n4 = best(&native_4k, 64 << 20, 1, 1);
-	printf("(a) 64 MiB reserve+commit+touch+release: winmm %.1f ms, mmap %.1f ms, ratio %.2f (goal <= 1.3)\n",
+	printf("(a) 64 MiB reserve+commit+touch+release: ntmm %.1f ms, mmap %.1f ms, ratio %.2f (goal <= 1.3)\n",
 	       w * 1e3, n * 1e3, w / n);
 	printf("    against mmap with 4 KiB pages (MADV_NOHUGEPAGE) %.1f ms: ratio %.2f\n",
 	       n4 * 1e3, w / n4);
 	small_pages_only(1);
-	w = best(&winmm, 64 << 20, 1, 1);
+	w = best(&ntmm, 64 << 20, 1, 1);
 	small_pages_only(0);
-	printf("    both with 4 KiB pages only (PR_SET_THP_DISABLE) winmm %.1f ms: ratio %.2f\n",
+	printf("    both with 4 KiB pages only (PR_SET_THP_DISABLE) ntmm %.1f ms: ratio %.2f\n",
 	       w * 1e3, w / n4);
-	phases(&winmm, "winmm", 64 << 20);
+	phases(&ntmm, "ntmm", 64 << 20);
 	phases(&native, "mmap", 64 << 20);
 	phases(&native_4k, "mmap4k", 64 << 20);
 
-	w = best(&winmm, 64 << 10, 2000, 0);
+	w = best(&ntmm, 64 << 10, 2000, 0);
 	n = best(&native, 64 << 10, 2000, 0);
-	printf("(b) 2000 x 64 KiB alloc+free: winmm %.1f us/pair, mmap %.1f us/pair, ratio %.2f (goal <= 1.5)\n",
+	printf("(b) 2000 x 64 KiB alloc+free: ntmm %.1f us/pair, mmap %.1f us/pair, ratio %.2f (goal <= 1.5)\n",
 	       w / 2000 * 1e6, n / 2000 * 1e6, w / n);
 	fd = open("/proc/self/exe", O_RDONLY);
 	own_anon = own_vma_pairs(-1, 2000);
@@ -466,9 +466,9 @@ int main(void)
 	if (fd >= 0)
 		close(fd);
 
-	w = flips_winmm(5000);
+	w = flips_ntmm(5000);
 	n = flips_native(5000);
-	printf("(c) 5000 RW<->RO flip pairs: winmm %.1f us/pair, mprotect %.1f us/pair, ratio %.2f (goal <= 1.5)\n",
+	printf("(c) 5000 RW<->RO flip pairs: ntmm %.1f us/pair, mprotect %.1f us/pair, ratio %.2f (goal <= 1.5)\n",
 	       w / 5000 * 1e6, n / 5000 * 1e6, w / n);
 
 	q10 = query_rate(10, 20000);
@@ -476,11 +476,11 @@ int main(void)
 	printf("(d) VirtualQuery: %.0f/s with 10 allocations, %.0f/s with 10000, ratio %.2f (goal >= 0.5)\n",
 	       q10, q10k, q10k / q10);
 
-	w1 = best_scale(&winmm, 4000, 1);
-	w2 = best_scale(&winmm, 4000, 2);
+	w1 = best_scale(&ntmm, 4000, 1);
+	w2 = best_scale(&ntmm, 4000, 2);
 	n1 = best_scale(&native, 4000, 1);
 	n2 = best_scale(&native, 4000, 2);
-	printf("(e) 4000 x 256 KiB alloc+touch+free: winmm 1 thread %.2f s, 2 threads %.2f s, speedup %.2f; "
+	printf("(e) 4000 x 256 KiB alloc+touch+free: ntmm 1 thread %.2f s, 2 threads %.2f s, speedup %.2f; "
 	       "mmap %.2f s / %.2f s, speedup %.2f\n", w1, w2, w1 / w2, n1, n2, n1 / n2);
 	bench_large_numa();
 	return 0;

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * make demo: what winmm.ko and libwinmm do today, seen from a program.
+ * make demo: what ntmm.ko and libntmm do today, seen from a program.
  * The handshake with the module, then the memory manager's geometry as
  * GetSystemInfo reports it to a Windows program.
  */
 #include <stdio.h>
 #include <windows.h>
-#include <libwinmm.h>
-#include <linux/winmm.h>
+#include <libntmm.h>
+#include <linux/ntmm.h>
 
 int main(void)
 {
@@ -15,12 +15,12 @@ int main(void)
 	DWORD abi = 0;
 	SYSTEM_INFO si;
 
-	if (!WinmmGetVersion(&abi, &features)) {
-		printf("winmm handshake failed: error %u\n", GetLastError());
+	if (!NtmmGetVersion(&abi, &features)) {
+		printf("ntmm handshake failed: error %u\n", GetLastError());
 		return 1;
 	}
-	printf("winmm.ko: ABI %u, features %#llx%s\n", abi, (unsigned long long)features,
-	       features & WINMM_FEATURE_SYSTEM_INFO ? " (system info)" : "");
+	printf("ntmm.ko: ABI %u, features %#llx%s\n", abi, (unsigned long long)features,
+	       features & NTMM_FEATURE_SYSTEM_INFO ? " (system info)" : "");
 
 	GetSystemInfo(&si);
 	printf("GetSystemInfo:\n");

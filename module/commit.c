@@ -10,9 +10,9 @@
 #include <linux/atomic.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
-#include "winmm.h"
+#include "ntmm.h"
 
 static unsigned long commit_limit_mb;
 module_param(commit_limit_mb, ulong, 0644);
@@ -24,14 +24,14 @@ module_param(pagefile_mb, ulong, 0644);
 MODULE_PARM_DESC(pagefile_mb, "pagefile size in MiB, part of the default commit limit");
 
 /* Pages committed by all processes. */
-static atomic_long_t winmm_committed = ATOMIC_LONG_INIT(0);
+static atomic_long_t ntmm_committed = ATOMIC_LONG_INIT(0);
 
 /**
- * winmm_commit_limit() - The system-wide commit limit.
+ * ntmm_commit_limit() - The system-wide commit limit.
  *
  * Return: the limit in pages.
  */
-unsigned long winmm_commit_limit(void)
+unsigned long ntmm_commit_limit(void)
 {
 	unsigned long mb = READ_ONCE(commit_limit_mb);
 
@@ -41,42 +41,42 @@ unsigned long winmm_commit_limit(void)
 }
 
 /**
- * winmm_commit_total() - Pages committed system-wide.
+ * ntmm_commit_total() - Pages committed system-wide.
  *
  * Return: that number.
  */
-unsigned long winmm_commit_total(void)
+unsigned long ntmm_commit_total(void)
 {
-	return atomic_long_read(&winmm_committed);
+	return atomic_long_read(&ntmm_committed);
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_commit_total);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_commit_total);
 
 /**
- * winmm_commit_charge() - Charge @pages newly committed pages to @proc.
+ * ntmm_commit_charge() - Charge @pages newly committed pages to @proc.
  * @proc: the committing process.
  * @pages: how many.
  *
- * Return: WINMM_STATUS_SUCCESS, or WINMM_STATUS_COMMITMENT_LIMIT with nothing
+ * Return: NTMM_STATUS_SUCCESS, or NTMM_STATUS_COMMITMENT_LIMIT with nothing
  * charged.
  */
-u32 winmm_commit_charge(struct winmm_process *proc, unsigned long pages)
+u32 ntmm_commit_charge(struct ntmm_process *proc, unsigned long pages)
 {
 	/* A racing charge may see the total briefly over: both back out or one wins. */
-	if (atomic_long_add_return(pages, &winmm_committed) > winmm_commit_limit()) {
-		atomic_long_sub(pages, &winmm_committed);
-		return WINMM_STATUS_COMMITMENT_LIMIT;
+	if (atomic_long_add_return(pages, &ntmm_committed) > ntmm_commit_limit()) {
+		atomic_long_sub(pages, &ntmm_committed);
+		return NTMM_STATUS_COMMITMENT_LIMIT;
 	}
 	atomic_long_add(pages, &proc->commit);
-	return WINMM_STATUS_SUCCESS;
+	return NTMM_STATUS_SUCCESS;
 }
 
 /**
- * winmm_commit_uncharge() - Return the charge of @pages decommitted pages.
+ * ntmm_commit_uncharge() - Return the charge of @pages decommitted pages.
  * @proc: the process they were charged to.
  * @pages: how many.
  */
-void winmm_commit_uncharge(struct winmm_process *proc, unsigned long pages)
+void ntmm_commit_uncharge(struct ntmm_process *proc, unsigned long pages)
 {
 	atomic_long_sub(pages, &proc->commit);
-	atomic_long_sub(pages, &winmm_committed);
+	atomic_long_sub(pages, &ntmm_committed);
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every difference between the kernels winmm supports (Debian's 6.1 and
+ * Every difference between the kernels ntmm supports (Debian's 6.1 and
  * 6.12) lives here, keyed on LINUX_VERSION_CODE, so the rest of the module
  * reads as if there were one kernel.
  */
-#ifndef WINMM_COMPAT_H
-#define WINMM_COMPAT_H
+#ifndef NTMM_COMPAT_H
+#define NTMM_COMPAT_H
 
 #include <linux/mm.h>
 #include <linux/shrinker.h>
@@ -18,19 +18,19 @@
  * programs expect the same 128 TiB layout.
  */
 #ifdef DEFAULT_MAP_WINDOW
-#define WINMM_USER_ADDRESS_END	DEFAULT_MAP_WINDOW
+#define NTMM_USER_ADDRESS_END	DEFAULT_MAP_WINDOW
 #else
-#define WINMM_USER_ADDRESS_END	TASK_SIZE
+#define NTMM_USER_ADDRESS_END	TASK_SIZE
 #endif
 
 /* vm_flags became read-only behind vm_flags_set() in 6.3. */
 #if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
-static inline void winmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+static inline void ntmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags |= flags;
 }
 #else
-static inline void winmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+static inline void ntmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vm_flags_set(vma, flags);
 }
@@ -41,7 +41,7 @@ static inline void winmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t fla
  * never calls .huge_fault for a PFN-mapped VMA, so large pages take PTEs.
  */
 #if defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
-#define WINMM_HAVE_PMD_PFNMAP
+#define NTMM_HAVE_PMD_PFNMAP
 #endif
 
 /*
@@ -50,18 +50,18 @@ static inline void winmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t fla
  */
 #if IS_ENABLED(CONFIG_KUNIT) && KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
 #include <kunit/static_stub.h>
-#define WINMM_KUNIT_STUB(fn, args...)	KUNIT_STATIC_STUB_REDIRECT(fn, args)
+#define NTMM_KUNIT_STUB(fn, args...)	KUNIT_STATIC_STUB_REDIRECT(fn, args)
 #else
-#define WINMM_KUNIT_STUB(fn, args...)	((void)(fn))
+#define NTMM_KUNIT_STUB(fn, args...)	((void)(fn))
 #endif
 
-typedef unsigned long (*winmm_shrink_fn)(struct shrinker *shrinker,
+typedef unsigned long (*ntmm_shrink_fn)(struct shrinker *shrinker,
 					struct shrink_control *sc);
 
 /* Shrinkers became allocated objects in 6.7. */
 #if KERNEL_VERSION(6, 7, 0) > LINUX_VERSION_CODE
-static inline struct shrinker *winmm_shrinker_create(const char *name, winmm_shrink_fn count,
-						     winmm_shrink_fn scan)
+static inline struct shrinker *ntmm_shrinker_create(const char *name, ntmm_shrink_fn count,
+						     ntmm_shrink_fn scan)
 {
 	struct shrinker *shrinker = kzalloc(sizeof(*shrinker), GFP_KERNEL);
 
@@ -77,14 +77,14 @@ static inline struct shrinker *winmm_shrinker_create(const char *name, winmm_shr
 	return shrinker;
 }
 
-static inline void winmm_shrinker_destroy(struct shrinker *shrinker)
+static inline void ntmm_shrinker_destroy(struct shrinker *shrinker)
 {
 	unregister_shrinker(shrinker);
 	kfree(shrinker);
 }
 #else
-static inline struct shrinker *winmm_shrinker_create(const char *name, winmm_shrink_fn count,
-						     winmm_shrink_fn scan)
+static inline struct shrinker *ntmm_shrinker_create(const char *name, ntmm_shrink_fn count,
+						     ntmm_shrink_fn scan)
 {
 	struct shrinker *shrinker = shrinker_alloc(0, "%s", name);
 
@@ -96,10 +96,10 @@ static inline struct shrinker *winmm_shrinker_create(const char *name, winmm_shr
 	return shrinker;
 }
 
-static inline void winmm_shrinker_destroy(struct shrinker *shrinker)
+static inline void ntmm_shrinker_destroy(struct shrinker *shrinker)
 {
 	shrinker_free(shrinker);
 }
 #endif
 
-#endif /* WINMM_COMPAT_H */
+#endif /* NTMM_COMPAT_H */

@@ -9,19 +9,19 @@
 #include <linux/cpumask.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
-#include "winmm.h"
+#include "ntmm.h"
 
-#define WINMM_FEATURES	(WINMM_FEATURE_SYSTEM_INFO | WINMM_FEATURE_VIRTUAL_MEMORY | \
-			 WINMM_FEATURE_FAULT_REASON | WINMM_FEATURE_LOCK | \
-			 WINMM_FEATURE_WRITE_WATCH | WINMM_FEATURE_RESET | \
-			 WINMM_FEATURE_RESET_UNDO | WINMM_FEATURE_LARGE_PAGES | \
-			 WINMM_FEATURE_NUMA | WINMM_FEATURE_WORKING_SET_EX | \
-			 WINMM_FEATURE_POOL_TAGS)
+#define NTMM_FEATURES	(NTMM_FEATURE_SYSTEM_INFO | NTMM_FEATURE_VIRTUAL_MEMORY | \
+			 NTMM_FEATURE_FAULT_REASON | NTMM_FEATURE_LOCK | \
+			 NTMM_FEATURE_WRITE_WATCH | NTMM_FEATURE_RESET | \
+			 NTMM_FEATURE_RESET_UNDO | NTMM_FEATURE_LARGE_PAGES | \
+			 NTMM_FEATURE_NUMA | NTMM_FEATURE_WORKING_SET_EX | \
+			 NTMM_FEATURE_POOL_TAGS)
 
 /**
- * winmm_copy_struct_in() - Read a size-prefixed ioctl struct.
+ * ntmm_copy_struct_in() - Read a size-prefixed ioctl struct.
  * @dst: the kernel's copy, @ksize bytes.
  * @ksize: the size of the struct this kernel knows.
  * @min_size: the size of its first version (*_SIZE_VER0).
@@ -34,7 +34,7 @@
  * Return: 0, -EFAULT, or -EINVAL for a size below @min_size, above a page,
  * or with non-zero bytes this kernel does not know.
  */
-int winmm_copy_struct_in(void *dst, size_t ksize, size_t min_size,
+int ntmm_copy_struct_in(void *dst, size_t ksize, size_t min_size,
 			 const void __user *src)
 {
 	u32 usize;
@@ -47,66 +47,66 @@ int winmm_copy_struct_in(void *dst, size_t ksize, size_t min_size,
 	ret = copy_struct_from_user(dst, ksize, src, usize);
 	return ret == -E2BIG ? -EINVAL : ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_copy_struct_in);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_copy_struct_in);
 
 /**
- * winmm_copy_struct_out() - Write back an ioctl struct read by winmm_copy_struct_in().
+ * ntmm_copy_struct_out() - Write back an ioctl struct read by ntmm_copy_struct_in().
  * @dst: the user's struct.
  * @src: the kernel's copy, whose first field still holds the caller's size.
  * @ksize: the size of the struct this kernel knows.
  *
  * Return: 0 or -EFAULT.
  */
-int winmm_copy_struct_out(void __user *dst, const void *src, size_t ksize)
+int ntmm_copy_struct_out(void __user *dst, const void *src, size_t ksize)
 {
 	size_t usize = *(const u32 *)src;
 
 	return copy_to_user(dst, src, min(usize, ksize)) ? -EFAULT : 0;
 }
 
-static long winmm_ioctl_version(void __user *arg)
+static long ntmm_ioctl_version(void __user *arg)
 {
-	struct winmm_version v;
+	struct ntmm_version v;
 	int ret;
 
-	ret = winmm_copy_struct_in(&v, sizeof(v), WINMM_VERSION_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&v, sizeof(v), NTMM_VERSION_SIZE_VER0, arg);
 	if (ret)
 		return ret;
 	if (v.__pad0)
 		return -EINVAL;
-	v.status = WINMM_STATUS_SUCCESS;
-	v.abi_version = WINMM_ABI_VERSION;
-	v.features = WINMM_FEATURES;
-	return winmm_copy_struct_out(arg, &v, sizeof(v));
+	v.status = NTMM_STATUS_SUCCESS;
+	v.abi_version = NTMM_ABI_VERSION;
+	v.features = NTMM_FEATURES;
+	return ntmm_copy_struct_out(arg, &v, sizeof(v));
 }
 
-static long winmm_ioctl_system_info(void __user *arg)
+static long ntmm_ioctl_system_info(void __user *arg)
 {
-	struct winmm_system_info si;
+	struct ntmm_system_info si;
 	unsigned int cpu;
 	int ret;
 
-	ret = winmm_copy_struct_in(&si, sizeof(si), WINMM_SYSTEM_INFO_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&si, sizeof(si), NTMM_SYSTEM_INFO_SIZE_VER0, arg);
 	if (ret)
 		return ret;
 	if (si.__pad0)
 		return -EINVAL;
-	si.status = WINMM_STATUS_SUCCESS;
-	si.page_size = WINMM_PAGE_SIZE;
-	si.allocation_granularity = WINMM_ALLOCATION_GRANULARITY;
-	si.min_address = winmm_user_min();
-	si.max_address = winmm_user_max();
+	si.status = NTMM_STATUS_SUCCESS;
+	si.page_size = NTMM_PAGE_SIZE;
+	si.allocation_granularity = NTMM_ALLOCATION_GRANULARITY;
+	si.min_address = ntmm_user_min();
+	si.max_address = ntmm_user_max();
 	si.active_processor_mask = 0;
 	for_each_online_cpu(cpu) {
 		if (cpu < 64)
 			si.active_processor_mask |= 1ULL << cpu;
 	}
 	si.processor_count = num_online_cpus();
-	return winmm_copy_struct_out(arg, &si, sizeof(si));
+	return ntmm_copy_struct_out(arg, &si, sizeof(si));
 }
 
 /**
- * winmm_ioctl() - Dispatch one ioctl of a winmm file.
+ * ntmm_ioctl() - Dispatch one ioctl of a ntmm file.
  * @file: the file, which new allocations map.
  * @proc: the file's context.
  * @cmd: the command; matched on type, number and direction, not size.
@@ -115,10 +115,10 @@ static long winmm_ioctl_system_info(void __user *arg)
  * Return: 0 (the outcome is in the struct's status), -ENOTTY for an unknown
  * command, -EACCES from any mm but the context's, or the copy's error.
  */
-long winmm_ioctl(struct file *file, struct winmm_process *proc,
+long ntmm_ioctl(struct file *file, struct ntmm_process *proc,
 		 unsigned int cmd, void __user *arg)
 {
-	if (_IOC_TYPE(cmd) != WINMM_IOC_MAGIC ||
+	if (_IOC_TYPE(cmd) != NTMM_IOC_MAGIC ||
 	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
 		return -ENOTTY;
 	/* A descriptor inherited over fork or exec must not reach this context. */
@@ -126,32 +126,32 @@ long winmm_ioctl(struct file *file, struct winmm_process *proc,
 		return -EACCES;
 
 	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(WINMM_IOC_VERSION):
-		return winmm_ioctl_version(arg);
-	case _IOC_NR(WINMM_IOC_SYSTEM_INFO):
-		return winmm_ioctl_system_info(arg);
-	case _IOC_NR(WINMM_IOC_ALLOCATE):
-		return winmm_ioctl_allocate(file, proc, arg);
-	case _IOC_NR(WINMM_IOC_FREE):
-		return winmm_ioctl_free(proc, arg);
-	case _IOC_NR(WINMM_IOC_PROTECT):
-		return winmm_ioctl_protect(proc, arg);
-	case _IOC_NR(WINMM_IOC_QUERY):
-		return winmm_ioctl_query(proc, arg);
-	case _IOC_NR(WINMM_IOC_MEMORY_STATUS):
-		return winmm_ioctl_memory_status(proc, arg);
-	case _IOC_NR(WINMM_IOC_FAULT_REASON):
-		return winmm_ioctl_fault_reason(proc, arg);
-	case _IOC_NR(WINMM_IOC_LOCK):
-		return winmm_ioctl_lock(proc, arg);
-	case _IOC_NR(WINMM_IOC_WRITE_WATCH):
-		return winmm_ioctl_write_watch(proc, arg);
-	case _IOC_NR(WINMM_IOC_WORKING_SET_EX):
-		return winmm_ioctl_working_set_ex(proc, arg);
-	case _IOC_NR(WINMM_IOC_POOL_TAGS):
-		return winmm_ioctl_pool_tags(arg);
+	case _IOC_NR(NTMM_IOC_VERSION):
+		return ntmm_ioctl_version(arg);
+	case _IOC_NR(NTMM_IOC_SYSTEM_INFO):
+		return ntmm_ioctl_system_info(arg);
+	case _IOC_NR(NTMM_IOC_ALLOCATE):
+		return ntmm_ioctl_allocate(file, proc, arg);
+	case _IOC_NR(NTMM_IOC_FREE):
+		return ntmm_ioctl_free(proc, arg);
+	case _IOC_NR(NTMM_IOC_PROTECT):
+		return ntmm_ioctl_protect(proc, arg);
+	case _IOC_NR(NTMM_IOC_QUERY):
+		return ntmm_ioctl_query(proc, arg);
+	case _IOC_NR(NTMM_IOC_MEMORY_STATUS):
+		return ntmm_ioctl_memory_status(proc, arg);
+	case _IOC_NR(NTMM_IOC_FAULT_REASON):
+		return ntmm_ioctl_fault_reason(proc, arg);
+	case _IOC_NR(NTMM_IOC_LOCK):
+		return ntmm_ioctl_lock(proc, arg);
+	case _IOC_NR(NTMM_IOC_WRITE_WATCH):
+		return ntmm_ioctl_write_watch(proc, arg);
+	case _IOC_NR(NTMM_IOC_WORKING_SET_EX):
+		return ntmm_ioctl_working_set_ex(proc, arg);
+	case _IOC_NR(NTMM_IOC_POOL_TAGS):
+		return ntmm_ioctl_pool_tags(arg);
 	default:
 		return -ENOTTY;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_ioctl);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_ioctl);

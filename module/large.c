@@ -34,11 +34,11 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/uidgid.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
 #include "compat.h"
 #include "page_state.h"
-#include "winmm.h"
+#include "ntmm.h"
 
 static int large_page_gid = -1;
 module_param(large_page_gid, int, 0644);
@@ -49,17 +49,17 @@ MODULE_PARM_DESC(large_page_gid,
  * 2 MiB frames mapped by one PMD entry, and by 512 PTEs; transparent frames
  * given, and split: for tests and debugfs.
  */
-static atomic_long_t winmm_large_pmd_maps = ATOMIC_LONG_INIT(0);
-static atomic_long_t winmm_large_pte_maps = ATOMIC_LONG_INIT(0);
-static atomic_long_t winmm_large_transparent = ATOMIC_LONG_INIT(0);
-static atomic_long_t winmm_large_splits = ATOMIC_LONG_INIT(0);
+static atomic_long_t ntmm_large_pmd_maps = ATOMIC_LONG_INIT(0);
+static atomic_long_t ntmm_large_pte_maps = ATOMIC_LONG_INIT(0);
+static atomic_long_t ntmm_large_transparent = ATOMIC_LONG_INIT(0);
+static atomic_long_t ntmm_large_splits = ATOMIC_LONG_INIT(0);
 
 /**
- * winmm_large_privileged() - May the caller allocate large pages?
+ * ntmm_large_privileged() - May the caller allocate large pages?
  *
  * Return: true with CAP_IPC_LOCK or in the large_page_gid group.
  */
-bool winmm_large_privileged(void)
+bool ntmm_large_privileged(void)
 {
 	int gid = READ_ONCE(large_page_gid);
 
@@ -69,7 +69,7 @@ bool winmm_large_privileged(void)
 }
 
 /**
- * winmm_large_alloc() - One zeroed 2 MiB frame.
+ * ntmm_large_alloc() - One zeroed 2 MiB frame.
  * @node: the node to take it from first, or NUMA_NO_NODE for the caller's.
  *
  * Reclaim and compaction are tried in earnest (memory may first need to be
@@ -79,16 +79,16 @@ bool winmm_large_privileged(void)
  *
  * Return: the frame's first page (of a non-compound block), or NULL.
  */
-struct page *winmm_large_alloc(int node)
+struct page *ntmm_large_alloc(int node)
 {
-	WINMM_KUNIT_STUB(winmm_large_alloc, node);
+	NTMM_KUNIT_STUB(ntmm_large_alloc, node);
 	return alloc_pages_node(node, GFP_HIGHUSER | __GFP_ZERO | __GFP_RETRY_MAYFAIL |
-				__GFP_NOWARN | __GFP_ACCOUNT, WINMM_LARGE_ORDER);
+				__GFP_NOWARN | __GFP_ACCOUNT, NTMM_LARGE_ORDER);
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_large_alloc);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_large_alloc);
 
 /**
- * winmm_large_alloc_transparent() - A zeroed 2 MiB frame if one is at hand.
+ * ntmm_large_alloc_transparent() - A zeroed 2 MiB frame if one is at hand.
  * @node: the node it must come from, or NUMA_NO_NODE for the caller's.
  *
  * As native THP without madvise: no reclaim, no compaction, no other node
@@ -96,7 +96,7 @@ EXPORT_SYMBOL_IF_KUNIT(winmm_large_alloc);
  *
  * Return: the frame's first page (of a non-compound block), or NULL.
  */
-struct page *winmm_large_alloc_transparent(int node)
+struct page *ntmm_large_alloc_transparent(int node)
 {
 	struct page *frame;
 
@@ -104,71 +104,71 @@ struct page *winmm_large_alloc_transparent(int node)
 		node = numa_node_id();
 	frame = alloc_pages_node(node, (GFP_HIGHUSER | __GFP_ZERO | __GFP_THISNODE |
 				 __GFP_NOMEMALLOC | __GFP_NOWARN | __GFP_ACCOUNT) &
-				 ~__GFP_RECLAIM, WINMM_LARGE_ORDER);
+				 ~__GFP_RECLAIM, NTMM_LARGE_ORDER);
 	if (frame)
-		atomic_long_inc(&winmm_large_transparent);
+		atomic_long_inc(&ntmm_large_transparent);
 	return frame;
 }
 
 /**
- * winmm_large_split() - Make a transparent 2 MiB frame 512 4 KiB frames.
+ * ntmm_large_split() - Make a transparent 2 MiB frame 512 4 KiB frames.
  * @frame: its first page.
  */
-void winmm_large_split(struct page *frame)
+void ntmm_large_split(struct page *frame)
 {
-	split_page(frame, WINMM_LARGE_ORDER);
-	atomic_long_inc(&winmm_large_splits);
+	split_page(frame, NTMM_LARGE_ORDER);
+	atomic_long_inc(&ntmm_large_splits);
 }
 
 /**
- * winmm_large_transparent_count() - Transparent frames given, or split.
+ * ntmm_large_transparent_count() - Transparent frames given, or split.
  * @split: true for the frames split, false for the frames given.
  *
  * Return: that count.
  */
-long winmm_large_transparent_count(bool split)
+long ntmm_large_transparent_count(bool split)
 {
-	return atomic_long_read(split ? &winmm_large_splits : &winmm_large_transparent);
+	return atomic_long_read(split ? &ntmm_large_splits : &ntmm_large_transparent);
 }
 
 /**
- * winmm_large_maps() - How large pages have been mapped so far.
+ * ntmm_large_maps() - How large pages have been mapped so far.
  * @pmd: true for PMD mappings, false for PTE mappings.
  *
  * Return: that count.
  */
-long winmm_large_maps(bool pmd)
+long ntmm_large_maps(bool pmd)
 {
-	return atomic_long_read(pmd ? &winmm_large_pmd_maps : &winmm_large_pte_maps);
+	return atomic_long_read(pmd ? &ntmm_large_pmd_maps : &ntmm_large_pte_maps);
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_large_maps);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_large_maps);
 
 /**
- * winmm_large_map_ptes() - Map a whole large page with 512 PTEs.
+ * ntmm_large_map_ptes() - Map a whole large page with 512 PTEs.
  * @vmf: the fault, in the large page.
  * @pfn: the frame's first PFN.
  * @prot: the large page's PTE protection.
  *
  * Return: VM_FAULT_NOPAGE, or the error of the first PTE that failed.
  */
-vm_fault_t winmm_large_map_ptes(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot)
+vm_fault_t ntmm_large_map_ptes(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot)
 {
-	unsigned long addr = vmf->address & ~(WINMM_LARGE_PAGE_SIZE - 1UL);
+	unsigned long addr = vmf->address & ~(NTMM_LARGE_PAGE_SIZE - 1UL);
 	vm_fault_t ret;
 	unsigned int i;
 
-	for (i = 0; i < WINMM_LARGE_NR; i++) {
+	for (i = 0; i < NTMM_LARGE_NR; i++) {
 		ret = vmf_insert_pfn_prot(vmf->vma, addr + i * PAGE_SIZE, pfn + i, prot);
 		if (ret != VM_FAULT_NOPAGE)
 			return ret;
 	}
-	atomic_long_inc(&winmm_large_pte_maps);
+	atomic_long_inc(&ntmm_large_pte_maps);
 	return VM_FAULT_NOPAGE;
 }
 
-#ifdef WINMM_HAVE_PMD_PFNMAP
+#ifdef NTMM_HAVE_PMD_PFNMAP
 /**
- * winmm_large_map_pmd() - Map a whole large page with one PMD entry.
+ * ntmm_large_map_pmd() - Map a whole large page with one PMD entry.
  * @vmf: a huge fault in the large page (2 MiB aligned, as its VMA is).
  * @pfn: the frame's first PFN.
  * @prot: the large page's protection.
@@ -179,7 +179,7 @@ vm_fault_t winmm_large_map_ptes(struct vm_fault *vmf, unsigned long pfn, pgprot_
  *
  * Return: VM_FAULT_NOPAGE (also when another fault mapped it first).
  */
-vm_fault_t winmm_large_map_pmd(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot)
+vm_fault_t ntmm_large_map_pmd(struct vm_fault *vmf, unsigned long pfn, pgprot_t prot)
 {
 	unsigned long addr = vmf->address & PMD_MASK;
 	struct mm_struct *mm = vmf->vma->vm_mm;
@@ -194,7 +194,7 @@ vm_fault_t winmm_large_map_pmd(struct vm_fault *vmf, unsigned long pfn, pgprot_t
 			entry = pmd_mkdirty(entry);
 		set_pmd_at(mm, addr, vmf->pmd, entry);
 		update_mmu_cache_pmd(vmf->vma, addr, vmf->pmd);
-		atomic_long_inc(&winmm_large_pmd_maps);
+		atomic_long_inc(&ntmm_large_pmd_maps);
 	}
 	spin_unlock(ptl);
 	return VM_FAULT_NOPAGE;

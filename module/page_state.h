@@ -15,11 +15,11 @@
  *               frame's first part stands for the whole
  *   bit 18      mapped ahead of any touch with the rest of its transparent
  *               frame's block: valid only once its PTE is young
- * Entries of reset pages also carry WINMM_PS_MARK_RESET, so the shrinker
+ * Entries of reset pages also carry NTMM_PS_MARK_RESET, so the shrinker
  * finds them without walking every page.
  */
-#ifndef WINMM_PAGE_STATE_H
-#define WINMM_PAGE_STATE_H
+#ifndef NTMM_PAGE_STATE_H
+#define NTMM_PAGE_STATE_H
 
 #include <linux/bits.h>
 #include <linux/list.h>
@@ -38,7 +38,7 @@
 #define PS_PFN_SHIFT	19
 #define PS_FRAME_BITS	(PS_FRAME | (~0UL << PS_PFN_SHIFT))
 
-#define WINMM_PS_MARK_RESET	XA_MARK_0
+#define NTMM_PS_MARK_RESET	XA_MARK_0
 
 static inline struct page *ps_page(unsigned long state)
 {
@@ -50,11 +50,11 @@ static inline void *ps_entry(unsigned long state)
 	return xa_mk_value(state);
 }
 
-struct winmm_vad;
+struct ntmm_vad;
 
 void ps_take_frame(unsigned long state, struct list_head *list, long *frames);
-void winmm_vad_free_frames(struct list_head *frames, long count);
-void winmm_reset_forget(struct winmm_vad *vad, unsigned long idx);
-void winmm_reset_unlink(struct winmm_vad *vad);
+void ntmm_vad_free_frames(struct list_head *frames, long count);
+void ntmm_reset_forget(struct ntmm_vad *vad, unsigned long idx);
+void ntmm_reset_unlink(struct ntmm_vad *vad);
 
-#endif /* WINMM_PAGE_STATE_H */
+#endif /* NTMM_PAGE_STATE_H */

@@ -5,7 +5,7 @@
  * MEM_TOP_DOWN, always on a 64 KiB boundary (2 MiB for large pages, or what
  * VirtualAlloc2's address requirements ask; 2 MiB where there is room for
  * allocations of 2 MiB or more, as Linux aligns large anonymous mappings)
- * and never over any mapping of the process, winmm's or Linux's.
+ * and never over any mapping of the process, ntmm's or Linux's.
  *
  * Randomization: each context draws its bottom-up base once, uniformly among
  * the 2^16 64 KiB units above 0x10000 (16 bits of entropy, from
@@ -18,49 +18,49 @@
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/random.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
 #include "compat.h"
-#include "winmm.h"
+#include "ntmm.h"
 
-#define GRAN	WINMM_ALLOCATION_GRANULARITY
+#define GRAN	NTMM_ALLOCATION_GRANULARITY
 
 /**
- * winmm_user_min() - The lowest address winmm hands out.
+ * ntmm_user_min() - The lowest address ntmm hands out.
  *
  * Return: 0x10000, as on Windows.
  */
-unsigned long winmm_user_min(void)
+unsigned long ntmm_user_min(void)
 {
 	return 0x10000UL;
 }
 
 /**
- * winmm_user_max() - The highest address (inclusive) winmm hands out.
+ * ntmm_user_max() - The highest address (inclusive) ntmm hands out.
  *
  * Windows hands out no partial 64 KiB unit at the top; on x86-64 the top is
  * 0x7ffffffff000, so the last byte is 0x7ffffffeffff, as on Windows x64.
  *
  * Return: that address.
  */
-unsigned long winmm_user_max(void)
+unsigned long ntmm_user_max(void)
 {
-	return round_down(WINMM_USER_ADDRESS_END, GRAN) - 1;
+	return round_down(NTMM_USER_ADDRESS_END, GRAN) - 1;
 }
 
 /**
- * winmm_placement_init() - Draw a context's randomized bottom-up base.
+ * ntmm_placement_init() - Draw a context's randomized bottom-up base.
  * @proc: the new context.
  */
-void winmm_placement_init(struct winmm_process *proc)
+void ntmm_placement_init(struct ntmm_process *proc)
 {
 	unsigned long units = get_random_u32_below(1U << 16);
 
-	proc->bottom_up_base = winmm_user_min() + units * GRAN;
+	proc->bottom_up_base = ntmm_user_min() + units * GRAN;
 }
 
 /* The lowest free [addr, addr + len) in [lo, hi) aligned to @align, or 0. */
-static unsigned long winmm_place_up(struct mm_struct *mm, unsigned long len,
+static unsigned long ntmm_place_up(struct mm_struct *mm, unsigned long len,
 				    unsigned long align, unsigned long lo,
 				    unsigned long hi)
 {
@@ -77,7 +77,7 @@ static unsigned long winmm_place_up(struct mm_struct *mm, unsigned long len,
 }
 
 /* The highest free [addr, addr + len) in [lo, hi) aligned to @align, or 0. */
-static unsigned long winmm_place_down(struct mm_struct *mm, unsigned long len,
+static unsigned long ntmm_place_down(struct mm_struct *mm, unsigned long len,
 				      unsigned long align, unsigned long lo,
 				      unsigned long hi)
 {
@@ -99,7 +99,7 @@ static unsigned long winmm_place_down(struct mm_struct *mm, unsigned long len,
 }
 
 /* The preferred region first, then all of [@lo, @hi); mmap_lock held. */
-static unsigned long winmm_place_in(struct winmm_process *proc, unsigned long len,
+static unsigned long ntmm_place_in(struct ntmm_process *proc, unsigned long len,
 				    bool top_down, unsigned long align, unsigned long lo,
 				    unsigned long hi)
 {
@@ -107,25 +107,25 @@ static unsigned long winmm_place_in(struct winmm_process *proc, unsigned long le
 	unsigned long addr;
 
 	if (top_down) {
-		addr = winmm_place_down(mm, len, align, lo, min(hi, mm->mmap_base));
+		addr = ntmm_place_down(mm, len, align, lo, min(hi, mm->mmap_base));
 		if (!addr)
-			addr = winmm_place_down(mm, len, align, lo, hi);
+			addr = ntmm_place_down(mm, len, align, lo, hi);
 	} else {
-		addr = winmm_place_up(mm, len, align, max(lo, proc->bottom_up_base), hi);
+		addr = ntmm_place_up(mm, len, align, max(lo, proc->bottom_up_base), hi);
 		if (!addr)
-			addr = winmm_place_up(mm, len, align, lo, hi);
+			addr = ntmm_place_up(mm, len, align, lo, hi);
 	}
 	return addr;
 }
 
 /**
- * winmm_place() - Choose where a new allocation of @len bytes goes.
+ * ntmm_place() - Choose where a new allocation of @len bytes goes.
  * @proc: the context; its lock held.
  * @len: bytes, page aligned.
  * @top_down: MEM_TOP_DOWN.
  * @align: the start's alignment: a power of two, at least 64 KiB.
- * @lo: the lowest start allowed, at least winmm_user_min().
- * @hi: one past the highest end allowed, at most winmm_user_max() + 1.
+ * @lo: the lowest start allowed, at least ntmm_user_min().
+ * @hi: one past the highest end allowed, at most ntmm_user_max() + 1.
  *
  * The preferred region (above the randomized base, or under mmap_base) is
  * searched first, then the whole of [@lo, @hi); an allocation of 2 MiB or
@@ -136,7 +136,7 @@ static unsigned long winmm_place_in(struct winmm_process *proc, unsigned long le
  *
  * Return: the address, or 0 if no range is free.
  */
-unsigned long winmm_place(struct winmm_process *proc, unsigned long len,
+unsigned long ntmm_place(struct ntmm_process *proc, unsigned long len,
 			  bool top_down, unsigned long align, unsigned long lo,
 			  unsigned long hi)
 {
@@ -145,9 +145,9 @@ unsigned long winmm_place(struct winmm_process *proc, unsigned long len,
 	mmap_read_lock(proc->mm);
 	/* 2 MiB or more: on a 2 MiB boundary if there is room, for large frames. */
 	if (len >= PMD_SIZE && align < PMD_SIZE)
-		addr = winmm_place_in(proc, len, top_down, PMD_SIZE, lo, hi);
+		addr = ntmm_place_in(proc, len, top_down, PMD_SIZE, lo, hi);
 	if (!addr)
-		addr = winmm_place_in(proc, len, top_down, align, lo, hi);
+		addr = ntmm_place_in(proc, len, top_down, align, lo, hi);
 	mmap_read_unlock(proc->mm);
 	return addr;
 }

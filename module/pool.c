@@ -2,7 +2,7 @@
 /*
  * The executive pools for other kernel modules: ExAllocatePool2 and its
  * older forms, ExFreePoolWithTag and ExFreePool (declared in
- * include/winmm/wdm.h, exported GPL).
+ * include/ntmm/wdm.h, exported GPL).
  *
  * Each allocation has a header: its tag, pool, size and allocation site,
  * and a magic that tells a live block from a freed one (the free poisons
@@ -35,35 +35,35 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <asm/vsyscall.h>
-#include <winmm/wdm.h>
+#include <ntmm/wdm.h>
 
 #include "pool.h"
-#include "winmm.h"
+#include "ntmm.h"
 
 /* Flags of the low 32 bits that Windows defines. */
-#define WINMM_POOL_KNOWN_FLAGS	(POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED | \
+#define NTMM_POOL_KNOWN_FLAGS	(POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED | \
 				 POOL_FLAG_SESSION | POOL_FLAG_CACHE_ALIGNED | \
 				 POOL_FLAG_RAISE_ON_FAILURE | POOL_FLAG_NON_PAGED | \
 				 POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED)
-#define WINMM_POOL_TYPE_FLAGS	(POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | \
+#define NTMM_POOL_TYPE_FLAGS	(POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | \
 				 POOL_FLAG_PAGED)
 
 /* What a once-per-caller warning is about. */
 enum {
-	WINMM_POOL_WARN_RAISE,
-	WINMM_POOL_WARN_EXECUTE,
-	WINMM_POOL_WARN_PAGED_ATOMIC,
-	WINMM_POOL_WARN_BAD_FREE,
-	WINMM_POOL_WARN_KINDS,
+	NTMM_POOL_WARN_RAISE,
+	NTMM_POOL_WARN_EXECUTE,
+	NTMM_POOL_WARN_PAGED_ATOMIC,
+	NTMM_POOL_WARN_BAD_FREE,
+	NTMM_POOL_WARN_KINDS,
 };
 
 /* Pool memory is at least this aligned, as on 64-bit Windows. */
-#define WINMM_POOL_ALIGN	16
+#define NTMM_POOL_ALIGN	16
 
 /* Small allocations, with their header inline, are at most this big. */
-#define WINMM_POOL_INLINE_MAX	(PAGE_SIZE - sizeof(struct winmm_pool_header))
+#define NTMM_POOL_INLINE_MAX	(PAGE_SIZE - sizeof(struct ntmm_pool_header))
 
-static_assert(sizeof(struct winmm_pool_header) % WINMM_POOL_ALIGN == 0);
+static_assert(sizeof(struct ntmm_pool_header) % NTMM_POOL_ALIGN == 0);
 
 /*
  * Headers kept apart (big blocks and special pool's), hashed by the address
@@ -71,16 +71,16 @@ static_assert(sizeof(struct winmm_pool_header) % WINMM_POOL_ALIGN == 0);
  * guards its list, and orders frees: a free finds, checks and unlinks the
  * header under it, so of two racing frees one gets it.
  */
-#define WINMM_POOL_APART_BITS	8
+#define NTMM_POOL_APART_BITS	8
 
-static struct winmm_pool_bucket {
+static struct ntmm_pool_bucket {
 	spinlock_t lock;	/* guards head */
 	struct hlist_head head;
-} winmm_pool_apart[1 << WINMM_POOL_APART_BITS];
+} ntmm_pool_apart[1 << NTMM_POOL_APART_BITS];
 
-static struct winmm_pool_bucket *winmm_pool_bucket(const void *p)
+static struct ntmm_pool_bucket *ntmm_pool_bucket(const void *p)
 {
-	return &winmm_pool_apart[hash_ptr(p, WINMM_POOL_APART_BITS)];
+	return &ntmm_pool_apart[hash_ptr(p, NTMM_POOL_APART_BITS)];
 }
 
 /*
@@ -94,45 +94,45 @@ static struct winmm_pool_bucket *winmm_pool_bucket(const void *p)
  * use them, so they need not be turned off. init_on_free turns the lists
  * off; init_on_alloc zeroes what they give out.
  */
-#define WINMM_POOL_CLASS_SHIFT	6
-#define WINMM_POOL_CLASSES	6
-#define WINMM_POOL_CLASS_MAX	(1U << (WINMM_POOL_CLASS_SHIFT + WINMM_POOL_CLASSES - 1))
-#define WINMM_POOL_LOOKASIDE_DEPTH	16
+#define NTMM_POOL_CLASS_SHIFT	6
+#define NTMM_POOL_CLASSES	6
+#define NTMM_POOL_CLASS_MAX	(1U << (NTMM_POOL_CLASS_SHIFT + NTMM_POOL_CLASSES - 1))
+#define NTMM_POOL_LOOKASIDE_DEPTH	16
 
 /* A header kept apart is a block of the smallest class. */
-static_assert(sizeof(struct winmm_pool_apart) <= 1U << WINMM_POOL_CLASS_SHIFT);
+static_assert(sizeof(struct ntmm_pool_apart) <= 1U << NTMM_POOL_CLASS_SHIFT);
 
-struct winmm_pool_lookaside {
-	void *head[WINMM_POOL_CLASSES];
-	unsigned int depth[WINMM_POOL_CLASSES];
+struct ntmm_pool_lookaside {
+	void *head[NTMM_POOL_CLASSES];
+	unsigned int depth[NTMM_POOL_CLASSES];
 };
 
-static DEFINE_PER_CPU(struct winmm_pool_lookaside, winmm_pool_lookaside);
+static DEFINE_PER_CPU(struct ntmm_pool_lookaside, ntmm_pool_lookaside);
 
-/* The size class of a block of @bytes (at most WINMM_POOL_CLASS_MAX). */
-static __always_inline unsigned int winmm_pool_class(size_t bytes)
+/* The size class of a block of @bytes (at most NTMM_POOL_CLASS_MAX). */
+static __always_inline unsigned int ntmm_pool_class(size_t bytes)
 {
-	return max(fls(bytes - 1), WINMM_POOL_CLASS_SHIFT) - WINMM_POOL_CLASS_SHIFT;
+	return max(fls(bytes - 1), NTMM_POOL_CLASS_SHIFT) - NTMM_POOL_CLASS_SHIFT;
 }
 
 /* Where a block on a lookaside list keeps the next one. */
-static __always_inline void **winmm_pool_link(void *block)
+static __always_inline void **ntmm_pool_link(void *block)
 {
-	return block + sizeof(struct winmm_pool_header);
+	return block + sizeof(struct ntmm_pool_header);
 }
 
-static __always_inline void *winmm_pool_lookaside_pop(unsigned int class)
+static __always_inline void *ntmm_pool_lookaside_pop(unsigned int class)
 {
-	struct winmm_pool_lookaside *l;
+	struct ntmm_pool_lookaside *l;
 	void *block;
 
 	if (!in_task())
 		return NULL;
 	preempt_disable();
-	l = this_cpu_ptr(&winmm_pool_lookaside);
+	l = this_cpu_ptr(&ntmm_pool_lookaside);
 	block = l->head[class];
 	if (block) {
-		l->head[class] = *winmm_pool_link(block);
+		l->head[class] = *ntmm_pool_link(block);
 		l->depth[class]--;
 	}
 	preempt_enable();
@@ -140,17 +140,17 @@ static __always_inline void *winmm_pool_lookaside_pop(unsigned int class)
 }
 
 /* Return: false if the block must go back to the slab allocator instead. */
-static __always_inline bool winmm_pool_lookaside_push(void *block, unsigned int class)
+static __always_inline bool ntmm_pool_lookaside_push(void *block, unsigned int class)
 {
-	struct winmm_pool_lookaside *l;
+	struct ntmm_pool_lookaside *l;
 	bool kept = false;
 
 	if (!in_task() || want_init_on_free())
 		return false;
 	preempt_disable();
-	l = this_cpu_ptr(&winmm_pool_lookaside);
-	if (l->depth[class] < WINMM_POOL_LOOKASIDE_DEPTH) {
-		*winmm_pool_link(block) = l->head[class];
+	l = this_cpu_ptr(&ntmm_pool_lookaside);
+	if (l->depth[class] < NTMM_POOL_LOOKASIDE_DEPTH) {
+		*ntmm_pool_link(block) = l->head[class];
 		l->head[class] = block;
 		l->depth[class]++;
 		kept = true;
@@ -163,37 +163,37 @@ static __always_inline bool winmm_pool_lookaside_push(void *block, unsigned int 
  * A block of a whole size class: kmalloc'd, or from its lookaside list with
  * the @used bytes after the header zeroed if @gfp (or init_on_alloc) asks.
  */
-static __always_inline void *winmm_pool_class_alloc(unsigned int class, size_t used, gfp_t gfp)
+static __always_inline void *ntmm_pool_class_alloc(unsigned int class, size_t used, gfp_t gfp)
 {
-	void *block = winmm_pool_lookaside_pop(class);
+	void *block = ntmm_pool_lookaside_pop(class);
 
 	if (!block)
-		return kmalloc(1U << (class + WINMM_POOL_CLASS_SHIFT), gfp);
+		return kmalloc(1U << (class + NTMM_POOL_CLASS_SHIFT), gfp);
 	if (want_init_on_alloc(gfp))
-		memset(block + sizeof(struct winmm_pool_header), 0, used);
+		memset(block + sizeof(struct ntmm_pool_header), 0, used);
 	return block;
 }
 
 /* Give back a block of a whole size class: to its lookaside list, or kfree() it. */
-static __always_inline void winmm_pool_class_free(void *block, unsigned int class)
+static __always_inline void ntmm_pool_class_free(void *block, unsigned int class)
 {
-	if (!winmm_pool_lookaside_push(block, class))
+	if (!ntmm_pool_lookaside_push(block, class))
 		kfree(block);
 }
 
 /* Free every block on every CPU's lists (at unload). */
-static void winmm_pool_lookaside_drain(void)
+static void ntmm_pool_lookaside_drain(void)
 {
 	unsigned int cpu, class;
 
 	for_each_possible_cpu(cpu) {
-		struct winmm_pool_lookaside *l = per_cpu_ptr(&winmm_pool_lookaside, cpu);
+		struct ntmm_pool_lookaside *l = per_cpu_ptr(&ntmm_pool_lookaside, cpu);
 
-		for (class = 0; class < WINMM_POOL_CLASSES; class++) {
+		for (class = 0; class < NTMM_POOL_CLASSES; class++) {
 			while (l->head[class]) {
 				void *block = l->head[class];
 
-				l->head[class] = *winmm_pool_link(block);
+				l->head[class] = *ntmm_pool_link(block);
 				kfree(block);
 			}
 			l->depth[class] = 0;
@@ -202,28 +202,28 @@ static void winmm_pool_lookaside_drain(void)
 }
 
 /* Has special pool handed out memory? Its blocks need not be page aligned. */
-static bool winmm_pool_special_used;
+static bool ntmm_pool_special_used;
 
 /* Could this context sleep? Non-paged pool must also serve those that cannot. */
-static __always_inline bool winmm_pool_atomic(void)
+static __always_inline bool ntmm_pool_atomic(void)
 {
 	return !preemptible() || in_interrupt() || irqs_disabled();
 }
 
 /* vmalloc'd blocks freed where vfree() may not sleep, for a worker to free. */
-static LLIST_HEAD(winmm_pool_deferred);
+static LLIST_HEAD(ntmm_pool_deferred);
 
-static void winmm_pool_deferred_work(struct work_struct *work)
+static void ntmm_pool_deferred_work(struct work_struct *work)
 {
 	struct llist_node *node, *next;
 
-	llist_for_each_safe(node, next, llist_del_all(&winmm_pool_deferred))
+	llist_for_each_safe(node, next, llist_del_all(&ntmm_pool_deferred))
 		vfree(node);
 	/* Special pool's pages must not stay reachable through stale TLB entries. */
 	vm_unmap_aliases();
 }
 
-static DECLARE_WORK(winmm_pool_deferred_free, winmm_pool_deferred_work);
+static DECLARE_WORK(ntmm_pool_deferred_free, ntmm_pool_deferred_work);
 
 /*
  * vfree() a block from any context: now where the caller may sleep, else
@@ -231,12 +231,12 @@ static DECLARE_WORK(winmm_pool_deferred_free, winmm_pool_deferred_work);
  * reachable through stale TLB entries: their lazy aliases are flushed too
  * (the worker flushes for all it frees).
  */
-static void winmm_pool_vfree(void *block, bool special)
+static void ntmm_pool_vfree(void *block, bool special)
 {
-	if (winmm_pool_atomic()) {
+	if (ntmm_pool_atomic()) {
 		/* The block's first bytes are free to link it with. */
-		if (llist_add(block, &winmm_pool_deferred))
-			schedule_work(&winmm_pool_deferred_free);
+		if (llist_add(block, &ntmm_pool_deferred))
+			schedule_work(&ntmm_pool_deferred_free);
 		return;
 	}
 	vfree(block);
@@ -245,37 +245,37 @@ static void winmm_pool_vfree(void *block, bool special)
 }
 
 /* Callers already warned, by (caller, what): xarray of value entries. */
-static DEFINE_XARRAY_FLAGS(winmm_pool_warned, XA_FLAGS_LOCK_IRQ);
+static DEFINE_XARRAY_FLAGS(ntmm_pool_warned, XA_FLAGS_LOCK_IRQ);
 
 /**
- * winmm_pool_warn_once() - Should this caller be warned about @what?
+ * ntmm_pool_warn_once() - Should this caller be warned about @what?
  * @caller: the return address into the caller.
- * @what: a WINMM_POOL_WARN_* kind.
+ * @what: a NTMM_POOL_WARN_* kind.
  *
  * Return: true the first time for a caller and kind (or without memory to
  * remember it), false after.
  */
-bool winmm_pool_warn_once(const void *caller, unsigned int what)
+bool ntmm_pool_warn_once(const void *caller, unsigned int what)
 {
-	unsigned long key = (unsigned long)caller * WINMM_POOL_WARN_KINDS + what;
+	unsigned long key = (unsigned long)caller * NTMM_POOL_WARN_KINDS + what;
 	unsigned long flags;
 	int ret;
 
 	/* Callers come from any context: the set's lock is irq-safe. */
-	xa_lock_irqsave(&winmm_pool_warned, flags);
-	ret = __xa_insert(&winmm_pool_warned, key, xa_mk_value(1), GFP_ATOMIC);
-	xa_unlock_irqrestore(&winmm_pool_warned, flags);
+	xa_lock_irqsave(&ntmm_pool_warned, flags);
+	ret = __xa_insert(&ntmm_pool_warned, key, xa_mk_value(1), GFP_ATOMIC);
+	xa_unlock_irqrestore(&ntmm_pool_warned, flags);
 	return ret != -EBUSY;
 }
 
 /* What a free reads of a header before it trusts it: its first 8 bytes. */
-struct winmm_pool_stamp {
+struct ntmm_pool_stamp {
 	u32 magic;
 	u32 tag;
 };
 
-static_assert(offsetof(struct winmm_pool_header, magic) == 0);
-static_assert(offsetof(struct winmm_pool_header, tag) == sizeof(u32));
+static_assert(offsetof(struct ntmm_pool_header, magic) == 0);
+static_assert(offsetof(struct ntmm_pool_header, tag) == sizeof(u32));
 
 /*
  * The stamp of the header at @h into *@s, or false if nothing is mapped
@@ -284,8 +284,8 @@ static_assert(offsetof(struct winmm_pool_header, tag) == sizeof(u32));
  * faults and the fault is fixed up; the vsyscall page is left alone, as
  * it does. One read: a racing free may free the block right after it.
  */
-static __always_inline bool winmm_pool_peek(const struct winmm_pool_header *h,
-					    struct winmm_pool_stamp *s)
+static __always_inline bool ntmm_pool_peek(const struct ntmm_pool_header *h,
+					    struct ntmm_pool_stamp *s)
 {
 	u64 v;
 
@@ -302,32 +302,32 @@ fault:
 }
 
 /* The header of a small block, just before its memory. */
-static struct winmm_pool_header *winmm_pool_header(const void *p)
+static struct ntmm_pool_header *ntmm_pool_header(const void *p)
 {
-	return (struct winmm_pool_header *)p - 1;
+	return (struct ntmm_pool_header *)p - 1;
 }
 
 /*
  * Small: memory with the header @hdr copied just before it, from a
  * lookaside list or kmalloc'd.
  */
-static __always_inline void *winmm_pool_inline(const struct winmm_pool_header *hdr, u64 flags,
+static __always_inline void *ntmm_pool_inline(const struct ntmm_pool_header *hdr, u64 flags,
 					       gfp_t gfp)
 {
-	size_t align = flags & POOL_FLAG_CACHE_ALIGNED ? L1_CACHE_BYTES : WINMM_POOL_ALIGN;
-	size_t slack = align > WINMM_POOL_ALIGN ? align : 0;
+	size_t align = flags & POOL_FLAG_CACHE_ALIGNED ? L1_CACHE_BYTES : NTMM_POOL_ALIGN;
+	size_t slack = align > NTMM_POOL_ALIGN ? align : 0;
 	size_t total = sizeof(*hdr) + hdr->size;
-	struct winmm_pool_header *h;
+	struct ntmm_pool_header *h;
 	void *block, *p;
 
 	/* A whole class: a power of two, which kmalloc aligns naturally. */
-	if (likely(!slack && total <= WINMM_POOL_CLASS_MAX)) {
-		block = winmm_pool_class_alloc(winmm_pool_class(total), hdr->size, gfp);
+	if (likely(!slack && total <= NTMM_POOL_CLASS_MAX)) {
+		block = ntmm_pool_class_alloc(ntmm_pool_class(total), hdr->size, gfp);
 		if (unlikely(!block))
 			return NULL;
 		h = block;
 		*h = *hdr;
-		h->flags = WINMM_POOL_H_LOOKASIDE;
+		h->flags = NTMM_POOL_H_LOOKASIDE;
 		h->offset = sizeof(*h);
 		return block + sizeof(*h);
 	}
@@ -346,7 +346,7 @@ static __always_inline void *winmm_pool_inline(const struct winmm_pool_header *h
 		kfree(block);
 		slack = align;
 	}
-	h = winmm_pool_header(p);
+	h = ntmm_pool_header(p);
 	*h = *hdr;
 	h->offset = p - block;
 	return p;
@@ -356,23 +356,23 @@ static __always_inline void *winmm_pool_inline(const struct winmm_pool_header *h
  * Big or special pool: memory of its own (vmalloc'd where kmalloc cannot
  * give it and the caller may sleep), and the header @hdr in the index.
  */
-static noinline void *winmm_pool_apart_alloc(const struct winmm_pool_header *hdr, bool special,
+static noinline void *ntmm_pool_apart_alloc(const struct ntmm_pool_header *hdr, bool special,
 					     gfp_t gfp)
 {
-	struct winmm_pool_bucket *b;
-	struct winmm_pool_apart *a;
+	struct ntmm_pool_bucket *b;
+	struct ntmm_pool_apart *a;
 	unsigned long flags;
 	void *p;
 
 	/* The header itself is a block of the smallest class. */
-	a = winmm_pool_class_alloc(0, 0, gfp & ~__GFP_ZERO);
+	a = ntmm_pool_class_alloc(0, 0, gfp & ~__GFP_ZERO);
 	if (!a)
 		return NULL;
 	a->h = *hdr;
 	if (special) {
-		p = winmm_pool_special_alloc(a, gfp);
+		p = ntmm_pool_special_alloc(a, gfp);
 		if (p)
-			WRITE_ONCE(winmm_pool_special_used, true);
+			WRITE_ONCE(ntmm_pool_special_used, true);
 	} else {
 		/*
 		 * Bigger than a page, so page aligned either way. Linux memory
@@ -380,10 +380,10 @@ static noinline void *winmm_pool_apart_alloc(const struct winmm_pool_header *hdr
 		 * kmalloc gives, may be vmalloc'd where the caller can sleep.
 		 */
 		if (gfpflags_allow_blocking(gfp) &&
-		    (hdr->kind == WINMM_POOL_PAGED || hdr->size > KMALLOC_MAX_SIZE)) {
+		    (hdr->kind == NTMM_POOL_PAGED || hdr->size > KMALLOC_MAX_SIZE)) {
 			p = kvmalloc(hdr->size, gfp);
 			if (is_vmalloc_addr(p))
-				a->h.flags |= WINMM_POOL_H_VMALLOC;
+				a->h.flags |= NTMM_POOL_H_VMALLOC;
 		} else {
 			p = kmalloc(hdr->size, gfp);
 		}
@@ -391,10 +391,10 @@ static noinline void *winmm_pool_apart_alloc(const struct winmm_pool_header *hdr
 		a->mem = p;
 	}
 	if (!p) {
-		winmm_pool_class_free(a, 0);
+		ntmm_pool_class_free(a, 0);
 		return NULL;
 	}
-	b = winmm_pool_bucket(p);
+	b = ntmm_pool_bucket(p);
 	spin_lock_irqsave(&b->lock, flags);
 	hlist_add_head(&a->node, &b->head);
 	spin_unlock_irqrestore(&b->lock, flags);
@@ -402,89 +402,89 @@ static noinline void *winmm_pool_apart_alloc(const struct winmm_pool_header *hdr
 }
 
 /* Why an allocation with these flags is refused, once per caller. */
-static void __cold winmm_pool_refuse(u64 flags, const void *caller)
+static void __cold ntmm_pool_refuse(u64 flags, const void *caller)
 {
 	if (flags & POOL_FLAG_RAISE_ON_FAILURE) {
-		if (winmm_pool_warn_once(caller, WINMM_POOL_WARN_RAISE))
+		if (ntmm_pool_warn_once(caller, NTMM_POOL_WARN_RAISE))
 			pr_warn("pool: %pS asked for POOL_FLAG_RAISE_ON_FAILURE: there is no SEH here, refused\n",
 				caller);
 	} else if (flags & POOL_FLAG_NON_PAGED_EXECUTE) {
-		if (winmm_pool_warn_once(caller, WINMM_POOL_WARN_EXECUTE))
+		if (ntmm_pool_warn_once(caller, NTMM_POOL_WARN_EXECUTE))
 			pr_warn("pool: %pS asked for executable pool: refused\n", caller);
-	} else if (winmm_pool_warn_once(caller, WINMM_POOL_WARN_PAGED_ATOMIC)) {
+	} else if (ntmm_pool_warn_once(caller, NTMM_POOL_WARN_PAGED_ATOMIC)) {
 		pr_warn("pool: %pS: paged pool in atomic context refused\n", caller);
 	}
 }
 
-static __always_inline void *winmm_pool_alloc(u64 flags, size_t size, u32 tag, void *caller)
+static __always_inline void *ntmm_pool_alloc(u64 flags, size_t size, u32 tag, void *caller)
 {
-	u64 type = flags & WINMM_POOL_TYPE_FLAGS;
-	bool atomic = winmm_pool_atomic();
+	u64 type = flags & NTMM_POOL_TYPE_FLAGS;
+	bool atomic = ntmm_pool_atomic();
 	/* As on Windows, a pool that cannot give memory returns NULL and says nothing. */
 	gfp_t gfp = (atomic ? GFP_ATOMIC : GFP_KERNEL) | __GFP_NOWARN;
-	struct winmm_pool_header hdr = {
-		.magic = WINMM_POOL_LIVE,
+	struct ntmm_pool_header hdr = {
+		.magic = NTMM_POOL_LIVE,
 		.tag = tag,
 		.size = size,
-		.kind = type == POOL_FLAG_PAGED ? WINMM_POOL_PAGED : WINMM_POOL_NONPAGED,
+		.kind = type == POOL_FLAG_PAGED ? NTMM_POOL_PAGED : NTMM_POOL_NONPAGED,
 	};
 	void *p;
 
 	/* Exactly one pool type: @type has one bit set. */
-	if (unlikely(!size || size > WINMM_POOL_MAX_SIZE || !tag || !type || (type & (type - 1)) ||
-		     (flags & POOL_FLAG_REQUIRED_MASK & ~WINMM_POOL_KNOWN_FLAGS)))
+	if (unlikely(!size || size > NTMM_POOL_MAX_SIZE || !tag || !type || (type & (type - 1)) ||
+		     (flags & POOL_FLAG_REQUIRED_MASK & ~NTMM_POOL_KNOWN_FLAGS)))
 		return NULL;
 	if (unlikely((flags & (POOL_FLAG_RAISE_ON_FAILURE | POOL_FLAG_NON_PAGED_EXECUTE)) ||
 		     (atomic && type == POOL_FLAG_PAGED))) {
-		winmm_pool_refuse(flags, caller);
+		ntmm_pool_refuse(flags, caller);
 		return NULL;
 	}
-	hdr.stats = winmm_pool_tag_get(tag, caller, gfp);
+	hdr.stats = ntmm_pool_tag_get(tag, caller, gfp);
 	if (unlikely(!hdr.stats))
 		return NULL;
 	if (!(flags & POOL_FLAG_UNINITIALIZED))
 		gfp |= __GFP_ZERO;
 	if (unlikely(flags & POOL_FLAG_USE_QUOTA))
-		hdr.quota = winmm_pool_quota_get(current->mm);
+		hdr.quota = ntmm_pool_quota_get(current->mm);
 	/* Special pool maps pages, which may sleep: elsewhere it is not used. */
-	if (unlikely(winmm_pool_special_wanted(flags, tag)) && !atomic)
-		p = winmm_pool_apart_alloc(&hdr, true, gfp);
-	else if (likely(size <= WINMM_POOL_INLINE_MAX))
-		p = winmm_pool_inline(&hdr, flags, gfp);
+	if (unlikely(ntmm_pool_special_wanted(flags, tag)) && !atomic)
+		p = ntmm_pool_apart_alloc(&hdr, true, gfp);
+	else if (likely(size <= NTMM_POOL_INLINE_MAX))
+		p = ntmm_pool_inline(&hdr, flags, gfp);
 	else
-		p = winmm_pool_apart_alloc(&hdr, false, gfp);
+		p = ntmm_pool_apart_alloc(&hdr, false, gfp);
 	if (unlikely(!p)) {
 		if (hdr.quota)
-			winmm_pool_quota_put(hdr.quota);
+			ntmm_pool_quota_put(hdr.quota);
 		return NULL;
 	}
-	winmm_pool_tag_count(hdr.stats, hdr.kind, size);
+	ntmm_pool_tag_count(hdr.stats, hdr.kind, size);
 	if (unlikely(hdr.quota))
-		winmm_pool_quota_charge(hdr.quota, hdr.kind, size);
+		ntmm_pool_quota_charge(hdr.quota, hdr.kind, size);
 	return p;
 }
 
 /* Report a free the verifier refuses; the block is left as it is. */
-static void __cold winmm_pool_bad_free(const void *p, const char *why, u32 tag, u32 found,
+static void __cold ntmm_pool_bad_free(const void *p, const char *why, u32 tag, u32 found,
 				       const void *caller)
 {
 	char want[5], have[5];
 
-	if (!winmm_pool_warn_once(caller, WINMM_POOL_WARN_BAD_FREE))
+	if (!ntmm_pool_warn_once(caller, NTMM_POOL_WARN_BAD_FREE))
 		return;
-	winmm_pool_tag_name(tag, want);
-	winmm_pool_tag_name(found, have);
+	ntmm_pool_tag_name(tag, want);
+	ntmm_pool_tag_name(found, have);
 	pr_err("pool: BAD_POOL_CALLER: %s: %p freed by %pS with tag '%s', block tag '%s'; not freed\n",
 	       why, p, caller, want, found ? have : "?");
 }
 
 /* Uncount a block being freed and return its quota. */
-static __always_inline void winmm_pool_uncount(struct winmm_pool_header *h)
+static __always_inline void ntmm_pool_uncount(struct ntmm_pool_header *h)
 {
-	winmm_pool_tag_count(h->stats, h->kind, -(long)h->size);
+	ntmm_pool_tag_count(h->stats, h->kind, -(long)h->size);
 	if (unlikely(h->quota)) {
-		winmm_pool_quota_charge(h->quota, h->kind, -(long)h->size);
-		winmm_pool_quota_put(h->quota);
+		ntmm_pool_quota_charge(h->quota, h->kind, -(long)h->size);
+		ntmm_pool_quota_put(h->quota);
 	}
 }
 
@@ -492,10 +492,10 @@ static __always_inline void winmm_pool_uncount(struct winmm_pool_header *h)
  * Free @p if its header is kept apart. Return: false if it is not one of
  * those (nothing done), true if it was freed or its free refused.
  */
-static noinline bool winmm_pool_apart_free(void *p, u32 tag, bool check_tag, void *caller)
+static noinline bool ntmm_pool_apart_free(void *p, u32 tag, bool check_tag, void *caller)
 {
-	struct winmm_pool_bucket *b = winmm_pool_bucket(p);
-	struct winmm_pool_apart *a;
+	struct ntmm_pool_bucket *b = ntmm_pool_bucket(p);
+	struct ntmm_pool_apart *a;
 	unsigned long flags;
 	u32 found = 0;
 
@@ -515,42 +515,42 @@ static noinline bool winmm_pool_apart_free(void *p, u32 tag, bool check_tag, voi
 		if (!found)
 			return false;
 		/* Another free may take the block once the lock is gone: only @found is read. */
-		winmm_pool_bad_free(p, "wrong tag", tag, found, caller);
+		ntmm_pool_bad_free(p, "wrong tag", tag, found, caller);
 		return true;
 	}
-	winmm_pool_uncount(&a->h);
-	if (a->h.flags & WINMM_POOL_H_VMALLOC)
-		winmm_pool_vfree(a->block, a->h.flags & WINMM_POOL_H_SPECIAL);
+	ntmm_pool_uncount(&a->h);
+	if (a->h.flags & NTMM_POOL_H_VMALLOC)
+		ntmm_pool_vfree(a->block, a->h.flags & NTMM_POOL_H_SPECIAL);
 	else
 		kfree(a->block);
-	winmm_pool_class_free(a, 0);
+	ntmm_pool_class_free(a, 0);
 	return true;
 }
 
-static __always_inline void winmm_pool_free(void *p, u32 tag, bool check_tag, void *caller)
+static __always_inline void ntmm_pool_free(void *p, u32 tag, bool check_tag, void *caller)
 {
-	struct winmm_pool_stamp stamp;
-	struct winmm_pool_header *h;
+	struct ntmm_pool_stamp stamp;
+	struct ntmm_pool_header *h;
 
 	if (unlikely(!p)) {
-		winmm_pool_bad_free(p, "NULL", tag, 0, caller);
+		ntmm_pool_bad_free(p, "NULL", tag, 0, caller);
 		return;
 	}
 	/* Big blocks are page aligned; special pool's need not be. */
-	if ((PAGE_ALIGNED(p) || unlikely(READ_ONCE(winmm_pool_special_used))) &&
-	    winmm_pool_apart_free(p, tag, check_tag, caller))
+	if ((PAGE_ALIGNED(p) || unlikely(READ_ONCE(ntmm_pool_special_used))) &&
+	    ntmm_pool_apart_free(p, tag, check_tag, caller))
 		return;
-	h = winmm_pool_header(p);
+	h = ntmm_pool_header(p);
 	/* Read where a header would be without trusting that one is there. */
-	if (!winmm_pool_peek(h, &stamp))
+	if (!ntmm_pool_peek(h, &stamp))
 		stamp.magic = 0;
-	if (unlikely(stamp.magic != WINMM_POOL_LIVE)) {
-		winmm_pool_bad_free(p, stamp.magic == WINMM_POOL_FREED ? "double free" :
+	if (unlikely(stamp.magic != NTMM_POOL_LIVE)) {
+		ntmm_pool_bad_free(p, stamp.magic == NTMM_POOL_FREED ? "double free" :
 				    "not a live pool allocation", tag, 0, caller);
 		return;
 	}
 	if (unlikely(check_tag && tag != stamp.tag)) {
-		winmm_pool_bad_free(p, "wrong tag", tag, stamp.tag, caller);
+		ntmm_pool_bad_free(p, "wrong tag", tag, stamp.tag, caller);
 		return;
 	}
 	/*
@@ -559,14 +559,14 @@ static __always_inline void winmm_pool_free(void *p, u32 tag, bool check_tag, vo
 	 * the claim is not instrumented: it finds FREED (or the allocator's
 	 * bytes) there and touches nothing. Only the winner reads on.
 	 */
-	if (unlikely(arch_cmpxchg(&h->magic, WINMM_POOL_LIVE, WINMM_POOL_FREED) !=
-		     WINMM_POOL_LIVE)) {
-		winmm_pool_bad_free(p, "double free", tag, 0, caller);
+	if (unlikely(arch_cmpxchg(&h->magic, NTMM_POOL_LIVE, NTMM_POOL_FREED) !=
+		     NTMM_POOL_LIVE)) {
+		ntmm_pool_bad_free(p, "double free", tag, 0, caller);
 		return;
 	}
-	winmm_pool_uncount(h);
-	if (h->flags & WINMM_POOL_H_LOOKASIDE)
-		winmm_pool_class_free(p - h->offset, winmm_pool_class(sizeof(*h) + h->size));
+	ntmm_pool_uncount(h);
+	if (h->flags & NTMM_POOL_H_LOOKASIDE)
+		ntmm_pool_class_free(p - h->offset, ntmm_pool_class(sizeof(*h) + h->size));
 	else
 		kfree(p - h->offset);
 }
@@ -585,12 +585,12 @@ static __always_inline void winmm_pool_free(void *p, u32 tag, bool check_tag, vo
  */
 PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 {
-	return winmm_pool_alloc(Flags, NumberOfBytes, Tag, __builtin_return_address(0));
+	return ntmm_pool_alloc(Flags, NumberOfBytes, Tag, __builtin_return_address(0));
 }
 EXPORT_SYMBOL_GPL(ExAllocatePool2);
 
-/* The POOL_FLAGS of a legacy POOL_TYPE, 0 for types winmm does not take. */
-static u64 winmm_pool_type_flags(POOL_TYPE type)
+/* The POOL_FLAGS of a legacy POOL_TYPE, 0 for types ntmm does not take. */
+static u64 ntmm_pool_type_flags(POOL_TYPE type)
 {
 	switch ((int)type) {
 	case NonPagedPool:
@@ -621,11 +621,11 @@ static u64 winmm_pool_type_flags(POOL_TYPE type)
  */
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-	u64 flags = winmm_pool_type_flags(PoolType);
+	u64 flags = ntmm_pool_type_flags(PoolType);
 
 	if (!flags)
 		return NULL;
-	return winmm_pool_alloc(flags | POOL_FLAG_UNINITIALIZED, NumberOfBytes, Tag,
+	return ntmm_pool_alloc(flags | POOL_FLAG_UNINITIALIZED, NumberOfBytes, Tag,
 				__builtin_return_address(0));
 }
 EXPORT_SYMBOL_GPL(ExAllocatePoolWithTag);
@@ -640,11 +640,11 @@ EXPORT_SYMBOL_GPL(ExAllocatePoolWithTag);
  */
 PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-	u64 flags = winmm_pool_type_flags(PoolType);
+	u64 flags = ntmm_pool_type_flags(PoolType);
 
 	if (!flags)
 		return NULL;
-	return winmm_pool_alloc(flags, NumberOfBytes, Tag, __builtin_return_address(0));
+	return ntmm_pool_alloc(flags, NumberOfBytes, Tag, __builtin_return_address(0));
 }
 EXPORT_SYMBOL_GPL(ExAllocatePoolZero);
 
@@ -656,7 +656,7 @@ EXPORT_SYMBOL_GPL(ExAllocatePoolZero);
  */
 void ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
-	winmm_pool_free(P, Tag, true, __builtin_return_address(0));
+	ntmm_pool_free(P, Tag, true, __builtin_return_address(0));
 }
 EXPORT_SYMBOL_GPL(ExFreePoolWithTag);
 
@@ -666,40 +666,40 @@ EXPORT_SYMBOL_GPL(ExFreePoolWithTag);
  */
 void ExFreePool(PVOID P)
 {
-	winmm_pool_free(P, 0, false, __builtin_return_address(0));
+	ntmm_pool_free(P, 0, false, __builtin_return_address(0));
 }
 EXPORT_SYMBOL_GPL(ExFreePool);
 
 /**
- * winmm_pool_init() - Read the special_pool parameter; make /proc/winmm/pooltags.
+ * ntmm_pool_init() - Read the special_pool parameter; make /proc/ntmm/pooltags.
  *
  * Return: 0, -EINVAL or -ENOMEM.
  */
-int winmm_pool_init(void)
+int ntmm_pool_init(void)
 {
 	int i, ret;
 
-	for (i = 0; i < ARRAY_SIZE(winmm_pool_apart); i++) {
-		spin_lock_init(&winmm_pool_apart[i].lock);
-		INIT_HLIST_HEAD(&winmm_pool_apart[i].head);
+	for (i = 0; i < ARRAY_SIZE(ntmm_pool_apart); i++) {
+		spin_lock_init(&ntmm_pool_apart[i].lock);
+		INIT_HLIST_HEAD(&ntmm_pool_apart[i].head);
 	}
-	ret = winmm_pool_special_init();
+	ret = ntmm_pool_special_init();
 	if (ret)
 		return ret;
-	return winmm_pool_tags_init();
+	return ntmm_pool_tags_init();
 }
 
 /**
- * winmm_pool_exit() - Report leaks and free the pools' own state.
+ * ntmm_pool_exit() - Report leaks and free the pools' own state.
  *
- * Modules using the pools depend on winmm, so they are gone: what they did
+ * Modules using the pools depend on ntmm, so they are gone: what they did
  * not free is reported by tag and caller, and stays leaked, as any module's
  * leak does.
  */
-void winmm_pool_exit(void)
+void ntmm_pool_exit(void)
 {
-	flush_work(&winmm_pool_deferred_free);
-	winmm_pool_lookaside_drain();
-	winmm_pool_tags_exit();
-	xa_destroy(&winmm_pool_warned);
+	flush_work(&ntmm_pool_deferred_free);
+	ntmm_pool_lookaside_drain();
+	ntmm_pool_tags_exit();
+	xa_destroy(&ntmm_pool_warned);
 }

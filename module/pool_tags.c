@@ -4,9 +4,9 @@
  * frees and bytes outstanding. Counters are kept per allocation site (tag
  * and caller), so unload can name what leaked by tag and caller, and per
  * CPU, so the allocation path takes no shared lock: a site's entry is made
- * on its first use (under winmm_pool_tags_lock) and lives until unload.
- * Readers sum the CPUs and a tag's sites: /proc/winmm/pooltags, and
- * WINMM_IOC_POOL_TAGS for libwinmm.
+ * on its first use (under ntmm_pool_tags_lock) and lives until unload.
+ * Readers sum the CPUs and a tag's sites: /proc/ntmm/pooltags, and
+ * NTMM_IOC_POOL_TAGS for libntmm.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,24 +18,24 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
 #include "pool.h"
-#include "winmm.h"
+#include "ntmm.h"
 
 /*
- * winmm_pool_tags_lock serializes additions to winmm_pool_tags (irq-safe:
+ * ntmm_pool_tags_lock serializes additions to ntmm_pool_tags (irq-safe:
  * tags are first used in any context). Entries are published with
  * hash_add_rcu() and never removed before unload, when no module that
  * allocates is left: the allocation path reads them without even RCU's
  * read lock, and a reader may drop RCU between entries.
  */
-static DEFINE_SPINLOCK(winmm_pool_tags_lock);
-DEFINE_HASHTABLE(winmm_pool_tags, WINMM_POOL_TAG_BITS);
-static struct proc_dir_entry *winmm_proc_dir;
+static DEFINE_SPINLOCK(ntmm_pool_tags_lock);
+DEFINE_HASHTABLE(ntmm_pool_tags, NTMM_POOL_TAG_BITS);
+static struct proc_dir_entry *ntmm_proc_dir;
 
 /**
- * winmm_pool_tag_add() - winmm_pool_tag_get()'s slow path: a site's first use.
+ * ntmm_pool_tag_add() - ntmm_pool_tag_get()'s slow path: a site's first use.
  * @tag: a non-zero tag.
  * @caller: the allocating code.
  * @gfp: how the caller may allocate.
@@ -43,9 +43,9 @@ static struct proc_dir_entry *winmm_proc_dir;
  * Return: the site's counters (new, or another caller's that came first),
  * or NULL without memory.
  */
-struct winmm_pool_tag *winmm_pool_tag_add(u32 tag, const void *caller, gfp_t gfp)
+struct ntmm_pool_tag *ntmm_pool_tag_add(u32 tag, const void *caller, gfp_t gfp)
 {
-	struct winmm_pool_tag *t, *old;
+	struct ntmm_pool_tag *t, *old;
 	unsigned long flags;
 
 	t = kzalloc(sizeof(*t), gfp);
@@ -53,16 +53,16 @@ struct winmm_pool_tag *winmm_pool_tag_add(u32 tag, const void *caller, gfp_t gfp
 		return NULL;
 	t->tag = tag;
 	t->caller = caller;
-	t->counts = alloc_percpu_gfp(struct winmm_pool_counts, gfp);
+	t->counts = alloc_percpu_gfp(struct ntmm_pool_counts, gfp);
 	if (!t->counts) {
 		kfree(t);
 		return NULL;
 	}
-	spin_lock_irqsave(&winmm_pool_tags_lock, flags);
-	old = winmm_pool_tag_find(tag, caller);
+	spin_lock_irqsave(&ntmm_pool_tags_lock, flags);
+	old = ntmm_pool_tag_find(tag, caller);
 	if (!old)
-		hash_add_rcu(winmm_pool_tags, &t->node, winmm_pool_site_key(tag, caller));
-	spin_unlock_irqrestore(&winmm_pool_tags_lock, flags);
+		hash_add_rcu(ntmm_pool_tags, &t->node, ntmm_pool_site_key(tag, caller));
+	spin_unlock_irqrestore(&ntmm_pool_tags_lock, flags);
 	if (old) {
 		free_percpu(t->counts);
 		kfree(t);
@@ -72,11 +72,11 @@ struct winmm_pool_tag *winmm_pool_tag_add(u32 tag, const void *caller, gfp_t gfp
 }
 
 /**
- * winmm_pool_tag_name() - A tag as Windows shows it: its bytes in memory order.
+ * ntmm_pool_tag_name() - A tag as Windows shows it: its bytes in memory order.
  * @tag: the tag ('diaR' shows as "Raid").
  * @name: filled with four characters, '.' for unprintable ones, and a NUL.
  */
-void winmm_pool_tag_name(u32 tag, char name[5])
+void ntmm_pool_tag_name(u32 tag, char name[5])
 {
 	int i;
 
@@ -89,14 +89,14 @@ void winmm_pool_tag_name(u32 tag, char name[5])
 }
 
 /* Add a site's counters, summed over the CPUs, to @sum. */
-static void winmm_pool_tag_sum(struct winmm_pool_tag *t, struct winmm_pool_counts *sum)
+static void ntmm_pool_tag_sum(struct ntmm_pool_tag *t, struct ntmm_pool_counts *sum)
 {
 	int cpu, k;
 
 	for_each_possible_cpu(cpu) {
-		struct winmm_pool_counts *c = per_cpu_ptr(t->counts, cpu);
+		struct ntmm_pool_counts *c = per_cpu_ptr(t->counts, cpu);
 
-		for (k = 0; k < WINMM_POOL_KINDS; k++) {
+		for (k = 0; k < NTMM_POOL_KINDS; k++) {
 			sum->allocs[k] += READ_ONCE(c->allocs[k]);
 			sum->frees[k] += READ_ONCE(c->frees[k]);
 			sum->bytes[k] += READ_ONCE(c->bytes[k]);
@@ -105,27 +105,27 @@ static void winmm_pool_tag_sum(struct winmm_pool_tag *t, struct winmm_pool_count
 }
 
 /**
- * winmm_pool_tag_counts() - One tag's counters for one pool, summed.
+ * ntmm_pool_tag_counts() - One tag's counters for one pool, summed.
  * @tag: the tag.
- * @kind: enum winmm_pool_kind.
+ * @kind: enum ntmm_pool_kind.
  * @allocs: set to the allocations so far.
  * @frees: set to the frees so far.
  * @bytes: set to the bytes outstanding.
  *
  * Return: false if the tag was never used.
  */
-bool winmm_pool_tag_counts(u32 tag, unsigned int kind, unsigned long *allocs,
+bool ntmm_pool_tag_counts(u32 tag, unsigned int kind, unsigned long *allocs,
 			   unsigned long *frees, long *bytes)
 {
-	struct winmm_pool_counts sum = {};
-	struct winmm_pool_tag *t;
+	struct ntmm_pool_counts sum = {};
+	struct ntmm_pool_tag *t;
 	bool found = false;
 	int bkt;
 
 	rcu_read_lock();
-	hash_for_each_rcu(winmm_pool_tags, bkt, t, node) {
+	hash_for_each_rcu(ntmm_pool_tags, bkt, t, node) {
 		if (t->tag == tag) {
-			winmm_pool_tag_sum(t, &sum);
+			ntmm_pool_tag_sum(t, &sum);
 			found = true;
 		}
 	}
@@ -137,49 +137,49 @@ bool winmm_pool_tag_counts(u32 tag, unsigned int kind, unsigned long *allocs,
 	*bytes = sum.bytes[kind];
 	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_pool_tag_counts);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_pool_tag_counts);
 
-static const char *const winmm_pool_kind_names[WINMM_POOL_KINDS] = { "nonpaged", "paged" };
+static const char *const ntmm_pool_kind_names[NTMM_POOL_KINDS] = { "nonpaged", "paged" };
 
 /*
  * Is @t the first site of its tag in hash order? Each tag is reported once,
  * from its first site, with all its sites summed. Under RCU.
  */
-static bool winmm_pool_tag_first(struct winmm_pool_tag *t, struct winmm_pool_counts *sum)
+static bool ntmm_pool_tag_first(struct ntmm_pool_tag *t, struct ntmm_pool_counts *sum)
 {
-	struct winmm_pool_tag *o;
+	struct ntmm_pool_tag *o;
 	bool seen = false;
 	int bkt;
 
 	memset(sum, 0, sizeof(*sum));
-	hash_for_each_rcu(winmm_pool_tags, bkt, o, node) {
+	hash_for_each_rcu(ntmm_pool_tags, bkt, o, node) {
 		if (o->tag != t->tag)
 			continue;
 		if (!seen && o != t)
 			return false;
 		seen = true;
-		winmm_pool_tag_sum(o, sum);
+		ntmm_pool_tag_sum(o, sum);
 	}
 	return true;
 }
 
-/* /proc/winmm/pooltags: one line per tag and pool that was ever used. */
-static int winmm_pooltags_show(struct seq_file *m, void *unused)
+/* /proc/ntmm/pooltags: one line per tag and pool that was ever used. */
+static int ntmm_pooltags_show(struct seq_file *m, void *unused)
 {
-	struct winmm_pool_counts sum;
-	struct winmm_pool_tag *t;
+	struct ntmm_pool_counts sum;
+	struct ntmm_pool_tag *t;
 	char name[5];
 	int bkt, k;
 
-	seq_puts(m, "# winmm pool tags v1\n# tag type allocs frees bytes\n");
+	seq_puts(m, "# ntmm pool tags v1\n# tag type allocs frees bytes\n");
 	rcu_read_lock();
-	hash_for_each_rcu(winmm_pool_tags, bkt, t, node) {
-		if (!winmm_pool_tag_first(t, &sum))
+	hash_for_each_rcu(ntmm_pool_tags, bkt, t, node) {
+		if (!ntmm_pool_tag_first(t, &sum))
 			continue;
-		winmm_pool_tag_name(t->tag, name);
-		for (k = 0; k < WINMM_POOL_KINDS; k++)
+		ntmm_pool_tag_name(t->tag, name);
+		for (k = 0; k < NTMM_POOL_KINDS; k++)
 			if (sum.allocs[k])
-				seq_printf(m, "%s %s %lu %lu %ld\n", name, winmm_pool_kind_names[k],
+				seq_printf(m, "%s %s %lu %lu %ld\n", name, ntmm_pool_kind_names[k],
 					   sum.allocs[k], sum.frees[k], sum.bytes[k]);
 	}
 	rcu_read_unlock();
@@ -187,41 +187,41 @@ static int winmm_pooltags_show(struct seq_file *m, void *unused)
 }
 
 /**
- * winmm_ioctl_pool_tags() - WINMM_IOC_POOL_TAGS: the counters of every tag.
- * @arg: the user's struct winmm_pool_tags.
+ * ntmm_ioctl_pool_tags() - NTMM_IOC_POOL_TAGS: the counters of every tag.
+ * @arg: the user's struct ntmm_pool_tags.
  *
  * Return: 0 (status STATUS_INFO_LENGTH_MISMATCH if @count was too small;
  * @count is set to the number of tags either way), -EINVAL or -EFAULT.
  */
-long winmm_ioctl_pool_tags(void __user *arg)
+long ntmm_ioctl_pool_tags(void __user *arg)
 {
-	struct winmm_pool_tag_info __user *out;
-	struct winmm_pool_tag_info info;
-	struct winmm_pool_counts sum;
-	struct winmm_pool_tags q;
-	struct winmm_pool_tag *t;
+	struct ntmm_pool_tag_info __user *out;
+	struct ntmm_pool_tag_info info;
+	struct ntmm_pool_counts sum;
+	struct ntmm_pool_tags q;
+	struct ntmm_pool_tag *t;
 	u32 n = 0;
 	int bkt, ret;
 
-	ret = winmm_copy_struct_in(&q, sizeof(q), WINMM_POOL_TAGS_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&q, sizeof(q), NTMM_POOL_TAGS_SIZE_VER0, arg);
 	if (ret)
 		return ret;
 	if (q.__pad0)
 		return -EINVAL;
 	out = u64_to_user_ptr(q.entries);
 	rcu_read_lock();
-	hash_for_each_rcu(winmm_pool_tags, bkt, t, node) {
-		if (!winmm_pool_tag_first(t, &sum))
+	hash_for_each_rcu(ntmm_pool_tags, bkt, t, node) {
+		if (!ntmm_pool_tag_first(t, &sum))
 			continue;
 		if (n < q.count) {
 			memset(&info, 0, sizeof(info));
 			info.tag = t->tag;
-			info.nonpaged_allocs = sum.allocs[WINMM_POOL_NONPAGED];
-			info.nonpaged_frees = sum.frees[WINMM_POOL_NONPAGED];
-			info.nonpaged_bytes = sum.bytes[WINMM_POOL_NONPAGED];
-			info.paged_allocs = sum.allocs[WINMM_POOL_PAGED];
-			info.paged_frees = sum.frees[WINMM_POOL_PAGED];
-			info.paged_bytes = sum.bytes[WINMM_POOL_PAGED];
+			info.nonpaged_allocs = sum.allocs[NTMM_POOL_NONPAGED];
+			info.nonpaged_frees = sum.frees[NTMM_POOL_NONPAGED];
+			info.nonpaged_bytes = sum.bytes[NTMM_POOL_NONPAGED];
+			info.paged_allocs = sum.allocs[NTMM_POOL_PAGED];
+			info.paged_frees = sum.frees[NTMM_POOL_PAGED];
+			info.paged_bytes = sum.bytes[NTMM_POOL_PAGED];
 			/* User memory may fault: no copy under RCU. */
 			rcu_read_unlock();
 			if (copy_to_user(out + n, &info, sizeof(info)))
@@ -231,50 +231,50 @@ long winmm_ioctl_pool_tags(void __user *arg)
 		n++;
 	}
 	rcu_read_unlock();
-	q.status = n > q.count ? WINMM_STATUS_INFO_LENGTH_MISMATCH : WINMM_STATUS_SUCCESS;
+	q.status = n > q.count ? NTMM_STATUS_INFO_LENGTH_MISMATCH : NTMM_STATUS_SUCCESS;
 	q.count = n;
-	return winmm_copy_struct_out(arg, &q, sizeof(q));
+	return ntmm_copy_struct_out(arg, &q, sizeof(q));
 }
 
 /**
- * winmm_pool_tags_init() - Create /proc/winmm/pooltags.
+ * ntmm_pool_tags_init() - Create /proc/ntmm/pooltags.
  *
  * Return: 0 or -ENOMEM.
  */
-int winmm_pool_tags_init(void)
+int ntmm_pool_tags_init(void)
 {
-	winmm_proc_dir = proc_mkdir("winmm", NULL);
-	if (!winmm_proc_dir)
+	ntmm_proc_dir = proc_mkdir("ntmm", NULL);
+	if (!ntmm_proc_dir)
 		return -ENOMEM;
-	if (!proc_create_single("pooltags", 0444, winmm_proc_dir, winmm_pooltags_show)) {
-		proc_remove(winmm_proc_dir);
+	if (!proc_create_single("pooltags", 0444, ntmm_proc_dir, ntmm_pooltags_show)) {
+		proc_remove(ntmm_proc_dir);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
 /**
- * winmm_pool_tags_exit() - Report what was never freed, by tag and caller;
- * remove /proc/winmm and free the counters.
+ * ntmm_pool_tags_exit() - Report what was never freed, by tag and caller;
+ * remove /proc/ntmm and free the counters.
  */
-void winmm_pool_tags_exit(void)
+void ntmm_pool_tags_exit(void)
 {
-	struct winmm_pool_counts sum;
-	struct winmm_pool_tag *t;
+	struct ntmm_pool_counts sum;
+	struct ntmm_pool_tag *t;
 	struct hlist_node *next;
 	char name[5];
 	int bkt, k;
 
-	proc_remove(winmm_proc_dir);
-	hash_for_each_safe(winmm_pool_tags, bkt, next, t, node) {
+	proc_remove(ntmm_proc_dir);
+	hash_for_each_safe(ntmm_pool_tags, bkt, next, t, node) {
 		memset(&sum, 0, sizeof(sum));
-		winmm_pool_tag_sum(t, &sum);
-		winmm_pool_tag_name(t->tag, name);
-		/* Modules using the pools depend on winmm: they are gone, this is their leak. */
-		for (k = 0; k < WINMM_POOL_KINDS; k++)
+		ntmm_pool_tag_sum(t, &sum);
+		ntmm_pool_tag_name(t->tag, name);
+		/* Modules using the pools depend on ntmm: they are gone, this is their leak. */
+		for (k = 0; k < NTMM_POOL_KINDS; k++)
 			if (sum.allocs[k] != sum.frees[k])
 				pr_err("pool: leak: %lu %s allocations (%ld bytes) of tag '%s' from %pS\n",
-				       sum.allocs[k] - sum.frees[k], winmm_pool_kind_names[k],
+				       sum.allocs[k] - sum.frees[k], ntmm_pool_kind_names[k],
 				       sum.bytes[k], name, t->caller);
 		hash_del(&t->node);
 		free_percpu(t->counts);

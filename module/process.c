@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Address-space contexts: one per mm that opened /dev/winmm.
+ * Address-space contexts: one per mm that opened /dev/ntmm.
  *
  * Threads share an mm, so they share the context; a second open in the same
  * process finds it again; a forked child has its own mm and gets its own.
@@ -18,32 +18,32 @@
 #include <linux/slab.h>
 
 #include "pool.h"
-#include "winmm.h"
+#include "ntmm.h"
 
 /*
- * winmm_processes_lock protects winmm_processes and winmm_nr_processes. The
+ * ntmm_processes_lock protects ntmm_processes and ntmm_nr_processes. The
  * last reference is dropped with kref_put_mutex(), under the lock, so a
  * lookup never finds a context that is being freed. Only open and release
  * take it: it is never on a fault or ioctl path. The pools, which may run
  * in atomic context, look contexts up under RCU instead (contexts are freed
  * after a grace period) and take only their quota.
  */
-static DEFINE_MUTEX(winmm_processes_lock);
-static DEFINE_HASHTABLE(winmm_processes, 6);
-static unsigned int winmm_nr_processes;
+static DEFINE_MUTEX(ntmm_processes_lock);
+static DEFINE_HASHTABLE(ntmm_processes, 6);
+static unsigned int ntmm_nr_processes;
 
 /**
- * winmm_process_get() - Find or create the context of an address space.
+ * ntmm_process_get() - Find or create the context of an address space.
  * @mm: the address space, normally current->mm.
  *
  * Return: the context with a new reference, or ERR_PTR(-ENOMEM).
  */
-struct winmm_process *winmm_process_get(struct mm_struct *mm)
+struct ntmm_process *ntmm_process_get(struct mm_struct *mm)
 {
-	struct winmm_process *proc;
+	struct ntmm_process *proc;
 
-	mutex_lock(&winmm_processes_lock);
-	hash_for_each_possible(winmm_processes, proc, hash, (unsigned long)mm) {
+	mutex_lock(&ntmm_processes_lock);
+	hash_for_each_possible(ntmm_processes, proc, hash, (unsigned long)mm) {
 		if (proc->mm == mm) {
 			kref_get(&proc->ref);
 			goto out_unlock;
@@ -65,78 +65,78 @@ struct winmm_process *winmm_process_get(struct mm_struct *mm)
 	proc->mm = mm;
 	kref_init(&proc->ref);
 	mutex_init(&proc->lock);
-	winmm_range_tree_init(&proc->vads);
+	ntmm_range_tree_init(&proc->vads);
 	atomic_long_set(&proc->commit, 0);
-	winmm_placement_init(proc);
+	ntmm_placement_init(proc);
 	spin_lock_init(&proc->faults_lock);
-	hash_add_rcu(winmm_processes, &proc->hash, (unsigned long)mm);
-	winmm_nr_processes++;
+	hash_add_rcu(ntmm_processes, &proc->hash, (unsigned long)mm);
+	ntmm_nr_processes++;
 out_unlock:
-	mutex_unlock(&winmm_processes_lock);
+	mutex_unlock(&ntmm_processes_lock);
 	return proc;
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_process_get);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_process_get);
 
-/* Called by kref_put_mutex() with winmm_processes_lock held; drops it. */
-static void winmm_process_release(struct kref *ref)
+/* Called by kref_put_mutex() with ntmm_processes_lock held; drops it. */
+static void ntmm_process_release(struct kref *ref)
 {
-	struct winmm_process *proc = container_of(ref, struct winmm_process, ref);
+	struct ntmm_process *proc = container_of(ref, struct ntmm_process, ref);
 
 	hash_del_rcu(&proc->hash);
-	winmm_nr_processes--;
-	mutex_unlock(&winmm_processes_lock);
+	ntmm_nr_processes--;
+	mutex_unlock(&ntmm_processes_lock);
 	/* Every VMA, and so every VAD, went before the last file reference. */
 	WARN_ON_ONCE(proc->vads.count || atomic_long_read(&proc->commit));
-	winmm_range_tree_destroy(&proc->vads, NULL);
+	ntmm_range_tree_destroy(&proc->vads, NULL);
 	mutex_destroy(&proc->lock);
-	winmm_pool_quota_put(proc->pool_quota);
+	ntmm_pool_quota_put(proc->pool_quota);
 	mmdrop(proc->mm);
 	/* The pools may be looking at it under RCU. */
 	kfree_rcu(proc, rcu);
 }
 
 /**
- * winmm_process_put() - Drop a reference; the last one frees the context.
+ * ntmm_process_put() - Drop a reference; the last one frees the context.
  * @proc: the context.
  */
-void winmm_process_put(struct winmm_process *proc)
+void ntmm_process_put(struct ntmm_process *proc)
 {
-	kref_put_mutex(&proc->ref, winmm_process_release, &winmm_processes_lock);
+	kref_put_mutex(&proc->ref, ntmm_process_release, &ntmm_processes_lock);
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_process_put);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_process_put);
 
 /**
- * winmm_process_count() - The number of live contexts.
+ * ntmm_process_count() - The number of live contexts.
  *
  * Return: that number, as debugfs shows it.
  */
-unsigned int winmm_process_count(void)
+unsigned int ntmm_process_count(void)
 {
 	unsigned int n;
 
-	mutex_lock(&winmm_processes_lock);
-	n = winmm_nr_processes;
-	mutex_unlock(&winmm_processes_lock);
+	mutex_lock(&ntmm_processes_lock);
+	n = ntmm_nr_processes;
+	mutex_unlock(&ntmm_processes_lock);
 	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_process_count);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_process_count);
 
 /**
- * winmm_pool_quota_get() - The pool quota of @mm's context, if it has one.
+ * ntmm_pool_quota_get() - The pool quota of @mm's context, if it has one.
  * @mm: the calling process's address space (NULL for a kernel thread).
  *
  * Context: any; takes no sleeping lock.
  * Return: the quota with a reference, or NULL.
  */
-struct winmm_pool_quota *winmm_pool_quota_get(struct mm_struct *mm)
+struct ntmm_pool_quota *ntmm_pool_quota_get(struct mm_struct *mm)
 {
-	struct winmm_pool_quota *q = NULL;
-	struct winmm_process *proc;
+	struct ntmm_pool_quota *q = NULL;
+	struct ntmm_process *proc;
 
 	if (!mm)
 		return NULL;
 	rcu_read_lock();
-	hash_for_each_possible_rcu(winmm_processes, proc, hash, (unsigned long)mm) {
+	hash_for_each_possible_rcu(ntmm_processes, proc, hash, (unsigned long)mm) {
 		if (proc->mm == mm && refcount_inc_not_zero(&proc->pool_quota->ref)) {
 			q = proc->pool_quota;
 			break;
@@ -147,35 +147,35 @@ struct winmm_pool_quota *winmm_pool_quota_get(struct mm_struct *mm)
 }
 
 /**
- * winmm_pool_quota_charge() - Charge (@bytes > 0) or return (< 0) pool quota.
+ * ntmm_pool_quota_charge() - Charge (@bytes > 0) or return (< 0) pool quota.
  * @q: the quota.
  * @kind: the pool.
  * @bytes: the allocation's size, negative when it is freed.
  */
-void winmm_pool_quota_charge(struct winmm_pool_quota *q, enum winmm_pool_kind kind, long bytes)
+void ntmm_pool_quota_charge(struct ntmm_pool_quota *q, enum ntmm_pool_kind kind, long bytes)
 {
 	atomic_long_add(bytes, &q->used[kind]);
 }
 
 /**
- * winmm_pool_quota_put() - Drop a reference to a quota.
+ * ntmm_pool_quota_put() - Drop a reference to a quota.
  * @q: the quota; freed after a grace period with its last reference.
  */
-void winmm_pool_quota_put(struct winmm_pool_quota *q)
+void ntmm_pool_quota_put(struct ntmm_pool_quota *q)
 {
 	if (refcount_dec_and_test(&q->ref))
 		kfree_rcu(q, rcu);
 }
 
 /**
- * winmm_pool_quota_usage() - Pool bytes charged to a process.
+ * ntmm_pool_quota_usage() - Pool bytes charged to a process.
  * @proc: the context.
  * @kind: the pool.
  *
  * Return: the bytes of @kind its allocations with POOL_FLAG_USE_QUOTA hold.
  */
-long winmm_pool_quota_usage(struct winmm_process *proc, unsigned int kind)
+long ntmm_pool_quota_usage(struct ntmm_process *proc, unsigned int kind)
 {
 	return atomic_long_read(&proc->pool_quota->used[kind]);
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_pool_quota_usage);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_pool_quota_usage);

@@ -16,69 +16,69 @@
 #include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <linux/spinlock.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
 #include "compat.h"
 #include "page_state.h"
-#include "winmm.h"
+#include "ntmm.h"
 
 /*
- * winmm_reset_lock protects winmm_reset_vads, the VADs that may hold reset
+ * ntmm_reset_lock protects ntmm_reset_vads, the VADs that may hold reset
  * frames (each VAD's reset_node). Taken after a VAD's lock, or before it
  * with a trylock only (the shrinker).
  */
-static DEFINE_SPINLOCK(winmm_reset_lock);
-static LIST_HEAD(winmm_reset_vads);
+static DEFINE_SPINLOCK(ntmm_reset_lock);
+static LIST_HEAD(ntmm_reset_vads);
 
 /* Reset frames the shrinker may take. */
-static atomic_long_t winmm_nr_reset_frames = ATOMIC_LONG_INIT(0);
+static atomic_long_t ntmm_nr_reset_frames = ATOMIC_LONG_INIT(0);
 
-static struct shrinker *winmm_reset_shrinker;
+static struct shrinker *ntmm_reset_shrinker;
 
 /**
- * winmm_reset_frames() - Frames of reset pages, which memory pressure may take.
+ * ntmm_reset_frames() - Frames of reset pages, which memory pressure may take.
  *
  * Return: that number.
  */
-long winmm_reset_frames(void)
+long ntmm_reset_frames(void)
 {
-	return atomic_long_read(&winmm_nr_reset_frames);
+	return atomic_long_read(&ntmm_nr_reset_frames);
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_reset_frames);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_reset_frames);
 
 /**
- * winmm_reset_dropped() - Reset pages went with their frames.
+ * ntmm_reset_dropped() - Reset pages went with their frames.
  * @frames: how many.
  */
-void winmm_reset_dropped(long frames)
+void ntmm_reset_dropped(long frames)
 {
-	atomic_long_sub(frames, &winmm_nr_reset_frames);
+	atomic_long_sub(frames, &ntmm_nr_reset_frames);
 }
 
 /**
- * winmm_reset_forget() - A page's reset is over; it keeps its frame.
+ * ntmm_reset_forget() - A page's reset is over; it keeps its frame.
  * @vad: the VAD; its lock held.
  * @idx: the page, whose entry no longer has PS_RESET.
  */
-void winmm_reset_forget(struct winmm_vad *vad, unsigned long idx)
+void ntmm_reset_forget(struct ntmm_vad *vad, unsigned long idx)
 {
-	xa_clear_mark(&vad->pages, idx, WINMM_PS_MARK_RESET);
-	winmm_reset_dropped(1);
+	xa_clear_mark(&vad->pages, idx, NTMM_PS_MARK_RESET);
+	ntmm_reset_dropped(1);
 }
 
 /**
- * winmm_reset_unlink() - Take a VAD that is going off the shrinker's list.
+ * ntmm_reset_unlink() - Take a VAD that is going off the shrinker's list.
  * @vad: the VAD.
  */
-void winmm_reset_unlink(struct winmm_vad *vad)
+void ntmm_reset_unlink(struct ntmm_vad *vad)
 {
-	spin_lock(&winmm_reset_lock);
+	spin_lock(&ntmm_reset_lock);
 	list_del_init(&vad->reset_node);
-	spin_unlock(&winmm_reset_lock);
+	spin_unlock(&ntmm_reset_lock);
 }
 
 /**
- * winmm_vad_reset() - MEM_RESET: the contents of [@first, @last) may go.
+ * ntmm_vad_reset() - MEM_RESET: the contents of [@first, @last) may go.
  * @vad: the VAD.
  * @vma: its VMA; mmap_lock held.
  * @first: first page index.
@@ -87,7 +87,7 @@ void winmm_reset_unlink(struct winmm_vad *vad)
  * Pages stay committed with their protection; locked pages keep their
  * frames and contents. A reset starts over what an earlier one lost.
  */
-void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
+void ntmm_vad_reset(struct ntmm_vad *vad, struct vm_area_struct *vma,
 		     unsigned long first, unsigned long last)
 {
 	unsigned long idx;
@@ -96,7 +96,7 @@ void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
 
 	down_write(&vad->lock);
 	/* The shrinker takes reset frames one page at a time. */
-	winmm_vad_split_frames(vad, first, last, true);
+	ntmm_vad_split_frames(vad, first, last, true);
 	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
 		unsigned long state = xa_to_value(entry);
 		unsigned long new = state & ~PS_DISCARDED;
@@ -110,30 +110,30 @@ void winmm_vad_reset(struct winmm_vad *vad, struct vm_area_struct *vma,
 		/* Replacing an entry never allocates. */
 		xa_store(&vad->pages, idx, ps_entry(new), GFP_KERNEL);
 		if (new & ~state & PS_RESET)
-			xa_set_mark(&vad->pages, idx, WINMM_PS_MARK_RESET);
+			xa_set_mark(&vad->pages, idx, NTMM_PS_MARK_RESET);
 	}
 	if (frames) {
-		atomic_long_add(frames, &winmm_nr_reset_frames);
-		spin_lock(&winmm_reset_lock);
+		atomic_long_add(frames, &ntmm_nr_reset_frames);
+		spin_lock(&ntmm_reset_lock);
 		if (list_empty(&vad->reset_node))
-			list_add_tail(&vad->reset_node, &winmm_reset_vads);
-		spin_unlock(&winmm_reset_lock);
+			list_add_tail(&vad->reset_node, &ntmm_reset_vads);
+		spin_unlock(&ntmm_reset_lock);
 		/* No PTE may map a frame the shrinker can take. */
-		winmm_vad_zap(vad, vma, first, last);
+		ntmm_vad_zap(vad, vma, first, last);
 	}
 	up_write(&vad->lock);
 }
 
 /**
- * winmm_vad_reset_undo() - MEM_RESET_UNDO: end the reset of [@first, @last).
+ * ntmm_vad_reset_undo() - MEM_RESET_UNDO: end the reset of [@first, @last).
  * @vad: the VAD.
  * @first: first page index.
  * @last: one past the last page index.
  *
- * Return: WINMM_STATUS_SUCCESS if every page still has its contents, else
- * WINMM_STATUS_UNSUCCESSFUL (some read as zero). The reset ends either way.
+ * Return: NTMM_STATUS_SUCCESS if every page still has its contents, else
+ * NTMM_STATUS_UNSUCCESSFUL (some read as zero). The reset ends either way.
  */
-u32 winmm_vad_reset_undo(struct winmm_vad *vad, unsigned long first,
+u32 ntmm_vad_reset_undo(struct ntmm_vad *vad, unsigned long first,
 			 unsigned long last)
 {
 	bool lost = false;
@@ -150,17 +150,17 @@ u32 winmm_vad_reset_undo(struct winmm_vad *vad, unsigned long first,
 		xa_store(&vad->pages, idx, ps_entry(state & ~(PS_RESET | PS_DISCARDED)),
 			 GFP_KERNEL);
 		if (state & PS_RESET)
-			winmm_reset_forget(vad, idx);
+			ntmm_reset_forget(vad, idx);
 	}
 	up_write(&vad->lock);
-	return lost ? WINMM_STATUS_UNSUCCESSFUL : WINMM_STATUS_SUCCESS;
+	return lost ? NTMM_STATUS_UNSUCCESSFUL : NTMM_STATUS_SUCCESS;
 }
 
 /*
  * Take up to @max reset frames of @vad onto @list, counting them in @frames.
  * Called with vad->lock held for write: no fault is mapping any of them.
  */
-static unsigned long winmm_reset_discard(struct winmm_vad *vad, unsigned long max,
+static unsigned long ntmm_reset_discard(struct ntmm_vad *vad, unsigned long max,
 					 struct list_head *list, long *frames)
 {
 	XA_STATE(xas, &vad->pages, 0);
@@ -168,10 +168,10 @@ static unsigned long winmm_reset_discard(struct winmm_vad *vad, unsigned long ma
 	void *entry;
 
 	xas_lock(&xas);
-	xas_for_each_marked(&xas, entry, ULONG_MAX, WINMM_PS_MARK_RESET) {
+	xas_for_each_marked(&xas, entry, ULONG_MAX, NTMM_PS_MARK_RESET) {
 		unsigned long state = xa_to_value(entry);
 
-		xas_clear_mark(&xas, WINMM_PS_MARK_RESET);
+		xas_clear_mark(&xas, NTMM_PS_MARK_RESET);
 		ps_take_frame(state, list, frames);
 		xas_store(&xas, ps_entry((state & ~(PS_RESET | PS_FRAME_BITS)) | PS_DISCARDED));
 		if (++taken == max)
@@ -181,55 +181,55 @@ static unsigned long winmm_reset_discard(struct winmm_vad *vad, unsigned long ma
 	return taken;
 }
 
-static unsigned long winmm_reset_count(struct shrinker *shrinker,
+static unsigned long ntmm_reset_count(struct shrinker *shrinker,
 				       struct shrink_control *sc)
 {
-	long n = atomic_long_read(&winmm_nr_reset_frames);
+	long n = atomic_long_read(&ntmm_nr_reset_frames);
 
 	return n > 0 ? n : SHRINK_EMPTY;
 }
 
 /* Reclaim calls this in any context: it only ever trylocks a VAD. */
-static unsigned long winmm_reset_scan(struct shrinker *shrinker,
+static unsigned long ntmm_reset_scan(struct shrinker *shrinker,
 				      struct shrink_control *sc)
 {
-	struct winmm_vad *vad, *next;
+	struct ntmm_vad *vad, *next;
 	unsigned long taken = 0;
 	LIST_HEAD(list);
 	long frames = 0;
 
-	spin_lock(&winmm_reset_lock);
-	list_for_each_entry_safe(vad, next, &winmm_reset_vads, reset_node) {
+	spin_lock(&ntmm_reset_lock);
+	list_for_each_entry_safe(vad, next, &ntmm_reset_vads, reset_node) {
 		if (taken >= sc->nr_to_scan)
 			break;
 		if (!down_write_trylock(&vad->lock))
 			continue;
-		taken += winmm_reset_discard(vad, sc->nr_to_scan - taken, &list, &frames);
-		if (!xa_marked(&vad->pages, WINMM_PS_MARK_RESET))
+		taken += ntmm_reset_discard(vad, sc->nr_to_scan - taken, &list, &frames);
+		if (!xa_marked(&vad->pages, NTMM_PS_MARK_RESET))
 			list_del_init(&vad->reset_node);
 		up_write(&vad->lock);
 	}
-	spin_unlock(&winmm_reset_lock);
-	winmm_vad_free_frames(&list, frames);
+	spin_unlock(&ntmm_reset_lock);
+	ntmm_vad_free_frames(&list, frames);
 	return taken ? taken : SHRINK_STOP;
 }
 
 /**
- * winmm_reset_init() - Register the shrinker of reset frames.
+ * ntmm_reset_init() - Register the shrinker of reset frames.
  *
  * Return: 0 or -ENOMEM.
  */
-int winmm_reset_init(void)
+int ntmm_reset_init(void)
 {
-	winmm_reset_shrinker = winmm_shrinker_create("winmm-reset", winmm_reset_count,
-						     winmm_reset_scan);
-	return winmm_reset_shrinker ? 0 : -ENOMEM;
+	ntmm_reset_shrinker = ntmm_shrinker_create("ntmm-reset", ntmm_reset_count,
+						     ntmm_reset_scan);
+	return ntmm_reset_shrinker ? 0 : -ENOMEM;
 }
 
 /**
- * winmm_reset_exit() - Unregister it; no VAD is left.
+ * ntmm_reset_exit() - Unregister it; no VAD is left.
  */
-void winmm_reset_exit(void)
+void ntmm_reset_exit(void)
 {
-	winmm_shrinker_destroy(winmm_reset_shrinker);
+	ntmm_shrinker_destroy(ntmm_reset_shrinker);
 }

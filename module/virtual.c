@@ -16,28 +16,28 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
 #include "core/nt_rules.h"
-#include "winmm.h"
+#include "ntmm.h"
 
 /* Allocations lost to a racing mmap before one sticks. */
-#define WINMM_PLACE_TRIES	8
+#define NTMM_PLACE_TRIES	8
 
-/* The VAD and VMA that hold @addr, if winmm maps it; mmap_lock held. */
-static struct winmm_vad *winmm_vad_at(struct winmm_process *proc,
+/* The VAD and VMA that hold @addr, if ntmm maps it; mmap_lock held. */
+static struct ntmm_vad *ntmm_vad_at(struct ntmm_process *proc,
 				      unsigned long addr,
 				      struct vm_area_struct **vmap)
 {
-	const struct winmm_range *r = winmm_range_tree_find(&proc->vads, addr);
-	struct winmm_vad *vad = r ? r->owner : NULL;
+	const struct ntmm_range *r = ntmm_range_tree_find(&proc->vads, addr);
+	struct ntmm_vad *vad = r ? r->owner : NULL;
 
-	*vmap = vad ? winmm_vad_vma(vad) : NULL;
+	*vmap = vad ? ntmm_vad_vma(vad) : NULL;
 	return *vmap ? vad : NULL;
 }
 
 /**
- * struct winmm_span - the pages of one allocation a call's range covers.
+ * struct ntmm_span - the pages of one allocation a call's range covers.
  * @vad:	the allocation.
  * @vma:	its VMA.
  * @start:	the range rounded out to pages.
@@ -45,8 +45,8 @@ static struct winmm_vad *winmm_vad_at(struct winmm_process *proc,
  * @first:	@start as a page index in @vad.
  * @last:	@end as a page index in @vad.
  */
-struct winmm_span {
-	struct winmm_vad *vad;
+struct ntmm_span {
+	struct ntmm_vad *vad;
 	struct vm_area_struct *vma;
 	u64 start;
 	u64 end;
@@ -54,7 +54,7 @@ struct winmm_span {
 	unsigned long last;
 };
 
-static void winmm_span_end(struct winmm_process *proc)
+static void ntmm_span_end(struct ntmm_process *proc)
 {
 	mmap_read_unlock(proc->mm);
 	mutex_unlock(&proc->lock);
@@ -63,37 +63,37 @@ static void winmm_span_end(struct winmm_process *proc)
 /*
  * Round [@address, @address + @length) out to pages and find the one
  * allocation holding it. On success, returns 0 with proc->lock and mmap_lock
- * (read) held until winmm_span_end(); else the status to answer: @unmapped
+ * (read) held until ntmm_span_end(); else the status to answer: @unmapped
  * if no allocation holds the start, @past_end if the range runs past it.
  */
-static u32 winmm_span_begin(struct winmm_process *proc, u64 address, u64 length,
-			    u32 unmapped, u32 past_end, struct winmm_span *s)
+static u32 ntmm_span_begin(struct ntmm_process *proc, u64 address, u64 length,
+			    u32 unmapped, u32 past_end, struct ntmm_span *s)
 {
 	if (!nt_round_range(address, length, NT_PAGE_SIZE, &s->start, &s->end) ||
-	    s->end - 1 > winmm_user_max())
-		return WINMM_STATUS_INVALID_PARAMETER;
+	    s->end - 1 > ntmm_user_max())
+		return NTMM_STATUS_INVALID_PARAMETER;
 	mutex_lock(&proc->lock);
 	mmap_read_lock(proc->mm);
-	s->vad = winmm_vad_at(proc, s->start, &s->vma);
+	s->vad = ntmm_vad_at(proc, s->start, &s->vma);
 	if (!s->vad || s->end > s->vad->end) {
-		winmm_span_end(proc);
+		ntmm_span_end(proc);
 		return s->vad ? past_end : unmapped;
 	}
 	/* Large pages change whole, as on Windows. */
-	if (s->vad->flags & WINMM_VAD_LARGE) {
+	if (s->vad->flags & NTMM_VAD_LARGE) {
 		s->start = round_down(s->start, NT_LARGE_PAGE_SIZE);
 		s->end = round_up(s->end, NT_LARGE_PAGE_SIZE);
 	}
 	s->first = (s->start - s->vad->start) >> PAGE_SHIFT;
 	s->last = (s->end - s->vad->start) >> PAGE_SHIFT;
-	return WINMM_STATUS_SUCCESS;
+	return NTMM_STATUS_SUCCESS;
 }
 
 /* Drop the span's locks; on success, report the rounded range back. */
-static u32 winmm_span_done(struct winmm_process *proc, const struct winmm_span *s,
+static u32 ntmm_span_done(struct ntmm_process *proc, const struct ntmm_span *s,
 			   u32 status, u64 *address, u64 *length)
 {
-	winmm_span_end(proc);
+	ntmm_span_end(proc);
 	if (!status) {
 		*address = s->start;
 		*length = s->end - s->start;
@@ -102,7 +102,7 @@ static u32 winmm_span_done(struct winmm_process *proc, const struct winmm_span *
 }
 
 /* Where the module may place a new allocation. */
-struct winmm_where {
+struct ntmm_where {
 	unsigned long align;
 	unsigned long lo;
 	unsigned long hi;
@@ -113,99 +113,99 @@ struct winmm_where {
  * 64 KiB, a 64 KiB aligned lowest start and a highest last byte just under a
  * 64 KiB boundary, all for the module's choice only (no fixed address).
  */
-static u32 winmm_alloc_where(const struct winmm_alloc *a, struct winmm_where *w)
+static u32 ntmm_alloc_where(const struct ntmm_alloc *a, struct ntmm_where *w)
 {
 	w->align = a->alignment ? a->alignment : NT_GRANULARITY;
-	w->lo = a->lowest ? a->lowest : winmm_user_min();
-	w->hi = a->highest ? a->highest + 1 : winmm_user_max() + 1;
+	w->lo = a->lowest ? a->lowest : ntmm_user_min();
+	w->hi = a->highest ? a->highest + 1 : ntmm_user_max() + 1;
 	if ((a->alignment || a->lowest || a->highest) && a->address)
-		return WINMM_STATUS_INVALID_PARAMETER;
+		return NTMM_STATUS_INVALID_PARAMETER;
 	if (!is_power_of_2(w->align) || w->align < NT_GRANULARITY ||
-	    w->lo < winmm_user_min() || !IS_ALIGNED(w->lo, NT_GRANULARITY) ||
-	    w->hi - 1 > winmm_user_max() || !IS_ALIGNED(w->hi, NT_GRANULARITY) ||
+	    w->lo < ntmm_user_min() || !IS_ALIGNED(w->lo, NT_GRANULARITY) ||
+	    w->hi - 1 > ntmm_user_max() || !IS_ALIGNED(w->hi, NT_GRANULARITY) ||
 	    w->lo >= w->hi)
-		return WINMM_STATUS_INVALID_PARAMETER;
+		return NTMM_STATUS_INVALID_PARAMETER;
 	if (a->type & NT_MEM_LARGE_PAGES)
 		w->align = max_t(unsigned long, w->align, NT_LARGE_PAGE_SIZE);
-	return WINMM_STATUS_SUCCESS;
+	return NTMM_STATUS_SUCCESS;
 }
 
 /* MEM_LARGE_PAGES: whole large pages, no modifiers, and the privilege. */
-static u32 winmm_check_large(const struct winmm_alloc *a)
+static u32 ntmm_check_large(const struct ntmm_alloc *a)
 {
 	if (a->protect & NT_PAGE_MODIFIERS)
-		return WINMM_STATUS_INVALID_PAGE_PROTECTION;
+		return NTMM_STATUS_INVALID_PAGE_PROTECTION;
 	if (!IS_ALIGNED(a->address, NT_LARGE_PAGE_SIZE) ||
 	    !IS_ALIGNED(a->length, NT_LARGE_PAGE_SIZE))
-		return WINMM_STATUS_INVALID_PARAMETER;
-	if (!winmm_large_privileged())
-		return WINMM_STATUS_PRIVILEGE_NOT_HELD;
-	return WINMM_STATUS_SUCCESS;
+		return NTMM_STATUS_INVALID_PARAMETER;
+	if (!ntmm_large_privileged())
+		return NTMM_STATUS_PRIVILEGE_NOT_HELD;
+	return NTMM_STATUS_SUCCESS;
 }
 
 /* Commit all of a fresh VAD as the allocation asks. */
-static u32 winmm_commit_fresh(struct winmm_vad *vad, const struct winmm_alloc *a)
+static u32 ntmm_commit_fresh(struct ntmm_vad *vad, const struct ntmm_alloc *a)
 {
-	if (vad->flags & WINMM_VAD_LARGE)
-		return winmm_vad_commit_large(vad, a->protect);
+	if (vad->flags & NTMM_VAD_LARGE)
+		return ntmm_vad_commit_large(vad, a->protect);
 	if (a->type & NT_MEM_COMMIT)
-		return winmm_vad_commit_new(vad, a->protect);
-	return WINMM_STATUS_SUCCESS;
+		return ntmm_vad_commit_new(vad, a->protect);
+	return NTMM_STATUS_SUCCESS;
 }
 
 /* A new allocation: reserve, and commit too if asked. */
-static u32 winmm_reserve(struct file *file, struct winmm_process *proc,
-			 struct winmm_alloc *a, int node)
+static u32 ntmm_reserve(struct file *file, struct ntmm_process *proc,
+			 struct ntmm_alloc *a, int node)
 {
 	bool fixed = a->address != 0, top_down = a->type & NT_MEM_TOP_DOWN;
-	u32 flags = a->type & NT_MEM_WRITE_WATCH ? WINMM_VAD_WRITE_WATCH : 0;
+	u32 flags = a->type & NT_MEM_WRITE_WATCH ? NTMM_VAD_WRITE_WATCH : 0;
 	u64 start = 0, end = 0, len;
-	struct winmm_where where;
-	struct winmm_vad *vad;
+	struct ntmm_where where;
+	struct ntmm_vad *vad;
 	unsigned long addr;
 	int tries;
 	u32 status;
 
-	status = winmm_alloc_where(a, &where);
+	status = ntmm_alloc_where(a, &where);
 	if (status)
 		return status;
 	if (a->type & NT_MEM_LARGE_PAGES) {
-		status = winmm_check_large(a);
+		status = ntmm_check_large(a);
 		if (status)
 			return status;
-		flags |= WINMM_VAD_LARGE;
+		flags |= NTMM_VAD_LARGE;
 	}
 	if (fixed) {
 		if (!nt_round_range(a->address, a->length, NT_GRANULARITY, &start, &end) ||
-		    start < winmm_user_min() || end - 1 > winmm_user_max())
-			return WINMM_STATUS_INVALID_PARAMETER;
+		    start < ntmm_user_min() || end - 1 > ntmm_user_max())
+			return NTMM_STATUS_INVALID_PARAMETER;
 		len = end - start;
 	} else {
-		if (a->length > winmm_user_max() - winmm_user_min())
-			return WINMM_STATUS_NO_MEMORY;
+		if (a->length > ntmm_user_max() - ntmm_user_min())
+			return NTMM_STATUS_NO_MEMORY;
 		len = PAGE_ALIGN(a->length);
 	}
 
 	mutex_lock(&proc->lock);
 	for (tries = 0;; tries++) {
 		if (!fixed) {
-			start = winmm_place(proc, len, top_down, where.align, where.lo, where.hi);
+			start = ntmm_place(proc, len, top_down, where.align, where.lo, where.hi);
 			if (!start) {
-				status = WINMM_STATUS_NO_MEMORY;
+				status = NTMM_STATUS_NO_MEMORY;
 				goto out_unlock;
 			}
 		}
-		vad = winmm_vad_create(proc, start, start + len, a->protect, flags, node);
+		vad = ntmm_vad_create(proc, start, start + len, a->protect, flags, node);
 		if (!vad) {
-			status = WINMM_STATUS_NO_MEMORY;
+			status = NTMM_STATUS_NO_MEMORY;
 			goto out_unlock;
 		}
-		status = winmm_commit_fresh(vad, a);
+		status = ntmm_commit_fresh(vad, a);
 		if (status) {
-			winmm_vad_destroy(vad);
+			ntmm_vad_destroy(vad);
 			goto out_unlock;
 		}
-		/* winmm_vad_mmap() adopts the VAD for this thread's mmap only. */
+		/* ntmm_vad_mmap() adopts the VAD for this thread's mmap only. */
 		WRITE_ONCE(proc->mmap_task, current);
 		WRITE_ONCE(proc->mmap_vad, vad);
 		addr = vm_mmap(file, start, len, PROT_READ | PROT_WRITE,
@@ -214,17 +214,17 @@ static u32 winmm_reserve(struct file *file, struct winmm_process *proc,
 			break;
 		/* Not adopted: still ours. Adopted and failed: the VMA's close freed it. */
 		if (READ_ONCE(proc->mmap_vad))
-			winmm_vad_destroy(vad);
+			ntmm_vad_destroy(vad);
 		WRITE_ONCE(proc->mmap_vad, NULL);
-		if (addr == -EEXIST && !fixed && tries < WINMM_PLACE_TRIES)
+		if (addr == -EEXIST && !fixed && tries < NTMM_PLACE_TRIES)
 			continue;	/* another thread mapped there meanwhile */
-		status = addr == -EEXIST ? WINMM_STATUS_CONFLICTING_ADDRESSES :
-					   WINMM_STATUS_NO_MEMORY;
+		status = addr == -EEXIST ? NTMM_STATUS_CONFLICTING_ADDRESSES :
+					   NTMM_STATUS_NO_MEMORY;
 		goto out_unlock;
 	}
 	a->address = start;
 	a->length = len;
-	status = WINMM_STATUS_SUCCESS;
+	status = NTMM_STATUS_SUCCESS;
 out_unlock:
 	WRITE_ONCE(proc->mmap_task, NULL);
 	mutex_unlock(&proc->lock);
@@ -235,130 +235,130 @@ out_unlock:
  * MEM_COMMIT inside an existing reservation. A preferred node given now
  * applies to every page of the allocation not yet backed.
  */
-static u32 winmm_commit_existing(struct winmm_process *proc, struct winmm_alloc *a,
+static u32 ntmm_commit_existing(struct ntmm_process *proc, struct ntmm_alloc *a,
 				 int node)
 {
-	struct winmm_span s;
+	struct ntmm_span s;
 	u32 status;
 
 	if (a->alignment || a->lowest || a->highest)
-		return WINMM_STATUS_INVALID_PARAMETER;
-	status = winmm_span_begin(proc, a->address, a->length,
-				  WINMM_STATUS_CONFLICTING_ADDRESSES,
-				  WINMM_STATUS_CONFLICTING_ADDRESSES, &s);
+		return NTMM_STATUS_INVALID_PARAMETER;
+	status = ntmm_span_begin(proc, a->address, a->length,
+				  NTMM_STATUS_CONFLICTING_ADDRESSES,
+				  NTMM_STATUS_CONFLICTING_ADDRESSES, &s);
 	if (status)
 		return status;
-	if ((s.vad->flags & WINMM_VAD_LARGE) && (a->protect & NT_PAGE_MODIFIERS))
-		return winmm_span_done(proc, &s, WINMM_STATUS_INVALID_PAGE_PROTECTION,
+	if ((s.vad->flags & NTMM_VAD_LARGE) && (a->protect & NT_PAGE_MODIFIERS))
+		return ntmm_span_done(proc, &s, NTMM_STATUS_INVALID_PAGE_PROTECTION,
 				       &a->address, &a->length);
 	if (node != NUMA_NO_NODE)
 		WRITE_ONCE(s.vad->node, node);
-	status = winmm_vad_commit(s.vad, s.vma, s.first, s.last, a->protect);
-	return winmm_span_done(proc, &s, status, &a->address, &a->length);
+	status = ntmm_vad_commit(s.vad, s.vma, s.first, s.last, a->protect);
+	return ntmm_span_done(proc, &s, status, &a->address, &a->length);
 }
 
 /* MEM_RESET (contents may go) or MEM_RESET_UNDO (contents wanted back). */
-static u32 winmm_reset(struct winmm_process *proc, struct winmm_alloc *a)
+static u32 ntmm_reset(struct ntmm_process *proc, struct ntmm_alloc *a)
 {
-	struct winmm_span s;
+	struct ntmm_span s;
 	u32 status;
 
-	status = winmm_span_begin(proc, a->address, a->length,
-				  WINMM_STATUS_CONFLICTING_ADDRESSES,
-				  WINMM_STATUS_CONFLICTING_ADDRESSES, &s);
+	status = ntmm_span_begin(proc, a->address, a->length,
+				  NTMM_STATUS_CONFLICTING_ADDRESSES,
+				  NTMM_STATUS_CONFLICTING_ADDRESSES, &s);
 	if (status)
 		return status;
 	if (a->type & NT_MEM_RESET_UNDO) {
-		status = winmm_vad_reset_undo(s.vad, s.first, s.last);
+		status = ntmm_vad_reset_undo(s.vad, s.first, s.last);
 	} else {
-		winmm_vad_reset(s.vad, s.vma, s.first, s.last);
-		status = WINMM_STATUS_SUCCESS;
+		ntmm_vad_reset(s.vad, s.vma, s.first, s.last);
+		status = NTMM_STATUS_SUCCESS;
 	}
-	return winmm_span_done(proc, &s, status, &a->address, &a->length);
+	return ntmm_span_done(proc, &s, status, &a->address, &a->length);
 }
 
 /* The preferred node asked for: an online node, or NUMA_NO_NODE. */
-static u32 winmm_alloc_node(const struct winmm_alloc *a, int *node)
+static u32 ntmm_alloc_node(const struct ntmm_alloc *a, int *node)
 {
 	*node = NUMA_NO_NODE;
-	if (a->flags & ~WINMM_ALLOC_NODE)
-		return WINMM_STATUS_INVALID_PARAMETER;
-	if (!(a->flags & WINMM_ALLOC_NODE))
-		return WINMM_STATUS_SUCCESS;
+	if (a->flags & ~NTMM_ALLOC_NODE)
+		return NTMM_STATUS_INVALID_PARAMETER;
+	if (!(a->flags & NTMM_ALLOC_NODE))
+		return NTMM_STATUS_SUCCESS;
 	if (a->node >= MAX_NUMNODES || !node_online(a->node))
-		return WINMM_STATUS_INVALID_PARAMETER;
+		return NTMM_STATUS_INVALID_PARAMETER;
 	*node = a->node;
-	return WINMM_STATUS_SUCCESS;
+	return NTMM_STATUS_SUCCESS;
 }
 
-static u32 winmm_allocate(struct file *file, struct winmm_process *proc,
-			  struct winmm_alloc *a)
+static u32 ntmm_allocate(struct file *file, struct ntmm_process *proc,
+			  struct ntmm_alloc *a)
 {
 	u32 status;
 	int node;
 
-	/* AWE (MEM_PHYSICAL without large pages) is not in winmm. */
+	/* AWE (MEM_PHYSICAL without large pages) is not in ntmm. */
 	if ((a->type & NT_MEM_PHYSICAL) && !(a->type & NT_MEM_LARGE_PAGES))
-		return WINMM_STATUS_NOT_IMPLEMENTED;
+		return NTMM_STATUS_NOT_IMPLEMENTED;
 	status = nt_check_alloc_type(a->type, a->address);
 	if (status)
 		return status;
-	status = winmm_alloc_node(a, &node);
+	status = ntmm_alloc_node(a, &node);
 	if (status)
 		return status;
 	status = nt_check_private_protect(a->protect);
 	if (status)
 		return status;
-	if (!a->length || a->address > winmm_user_max())
-		return WINMM_STATUS_INVALID_PARAMETER;
+	if (!a->length || a->address > ntmm_user_max())
+		return NTMM_STATUS_INVALID_PARAMETER;
 	if (a->type & (NT_MEM_RESET | NT_MEM_RESET_UNDO))
-		return winmm_reset(proc, a);
+		return ntmm_reset(proc, a);
 	/* MEM_COMMIT with no address reserves too, as on Windows. */
 	if ((a->type & NT_MEM_RESERVE) || !a->address)
-		return winmm_reserve(file, proc, a, node);
-	return winmm_commit_existing(proc, a, node);
+		return ntmm_reserve(file, proc, a, node);
+	return ntmm_commit_existing(proc, a, node);
 }
 
 /**
- * winmm_ioctl_allocate() - WINMM_IOC_ALLOCATE.
- * @file: the process's /dev/winmm, which new VMAs map.
+ * ntmm_ioctl_allocate() - NTMM_IOC_ALLOCATE.
+ * @file: the process's /dev/ntmm, which new VMAs map.
  * @proc: its context.
- * @arg: the user's struct winmm_alloc.
+ * @arg: the user's struct ntmm_alloc.
  *
  * Return: 0 (outcome in status), or the copy's error.
  */
-long winmm_ioctl_allocate(struct file *file, struct winmm_process *proc,
+long ntmm_ioctl_allocate(struct file *file, struct ntmm_process *proc,
 			  void __user *arg)
 {
-	struct winmm_alloc a;
+	struct ntmm_alloc a;
 	int ret;
 
-	ret = winmm_copy_struct_in(&a, sizeof(a), WINMM_ALLOC_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&a, sizeof(a), NTMM_ALLOC_SIZE_VER0, arg);
 	if (ret)
 		return ret;
-	a.status = winmm_allocate(file, proc, &a);
-	return winmm_copy_struct_out(arg, &a, sizeof(a));
+	a.status = ntmm_allocate(file, proc, &a);
+	return ntmm_copy_struct_out(arg, &a, sizeof(a));
 }
 
-static u32 winmm_free(struct winmm_process *proc, struct winmm_free *f)
+static u32 ntmm_free(struct ntmm_process *proc, struct ntmm_free *f)
 {
 	unsigned long addr = f->address & PAGE_MASK;
 	struct vm_area_struct *vma;
-	struct winmm_vad *vad;
+	struct ntmm_vad *vad;
 	u64 start, end;
 	u32 status;
 
 	status = nt_check_free_type(f->type, f->length);
 	if (status)
 		return status;
-	if (f->address > winmm_user_max())
-		return WINMM_STATUS_INVALID_PARAMETER;
+	if (f->address > ntmm_user_max())
+		return NTMM_STATUS_INVALID_PARAMETER;
 
 	mutex_lock(&proc->lock);
 	mmap_read_lock(proc->mm);
-	vad = winmm_vad_at(proc, addr, &vma);
+	vad = ntmm_vad_at(proc, addr, &vma);
 	if (!vad) {
-		status = WINMM_STATUS_MEMORY_NOT_ALLOCATED;
+		status = NTMM_STATUS_MEMORY_NOT_ALLOCATED;
 		goto out_unlock;
 	}
 	start = vad->start;
@@ -366,12 +366,12 @@ static u32 winmm_free(struct winmm_process *proc, struct winmm_free *f)
 	if (f->type == NT_MEM_RELEASE || !f->length) {
 		/* The whole allocation, named by an address in its first page. */
 		if (addr != vad->start) {
-			status = WINMM_STATUS_FREE_VM_NOT_AT_BASE;
+			status = NTMM_STATUS_FREE_VM_NOT_AT_BASE;
 			goto out_unlock;
 		}
 	} else if (!nt_round_range(f->address, f->length, NT_PAGE_SIZE, &start, &end) ||
 		   end > vad->end) {
-		status = WINMM_STATUS_UNABLE_TO_FREE_VM;
+		status = NTMM_STATUS_UNABLE_TO_FREE_VM;
 		goto out_unlock;
 	}
 	if (f->type == NT_MEM_RELEASE) {
@@ -382,18 +382,18 @@ static u32 winmm_free(struct winmm_process *proc, struct winmm_free *f)
 		goto out_done;
 	}
 	/* Large pages are committed and released whole, never paged or trimmed. */
-	if (vad->flags & WINMM_VAD_LARGE) {
-		status = WINMM_STATUS_INVALID_PARAMETER;
+	if (vad->flags & NTMM_VAD_LARGE) {
+		status = NTMM_STATUS_INVALID_PARAMETER;
 		goto out_unlock;
 	}
-	winmm_vad_decommit(vad, vma, (start - vad->start) >> PAGE_SHIFT,
+	ntmm_vad_decommit(vad, vma, (start - vad->start) >> PAGE_SHIFT,
 			   (end - vad->start) >> PAGE_SHIFT);
 	mmap_read_unlock(proc->mm);
 	mutex_unlock(&proc->lock);
 out_done:
 	f->address = start;
 	f->length = end - start;
-	return WINMM_STATUS_SUCCESS;
+	return NTMM_STATUS_SUCCESS;
 
 out_unlock:
 	mmap_read_unlock(proc->mm);
@@ -402,70 +402,70 @@ out_unlock:
 }
 
 /**
- * winmm_ioctl_free() - WINMM_IOC_FREE.
+ * ntmm_ioctl_free() - NTMM_IOC_FREE.
  * @proc: the context.
- * @arg: the user's struct winmm_free.
+ * @arg: the user's struct ntmm_free.
  *
  * Return: 0 (outcome in status), -EINVAL for non-zero padding, or the
  * copy's error.
  */
-long winmm_ioctl_free(struct winmm_process *proc, void __user *arg)
+long ntmm_ioctl_free(struct ntmm_process *proc, void __user *arg)
 {
-	struct winmm_free f;
+	struct ntmm_free f;
 	int ret;
 
-	ret = winmm_copy_struct_in(&f, sizeof(f), WINMM_FREE_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&f, sizeof(f), NTMM_FREE_SIZE_VER0, arg);
 	if (ret)
 		return ret;
 	if (f.__pad0)
 		return -EINVAL;
-	f.status = winmm_free(proc, &f);
-	return winmm_copy_struct_out(arg, &f, sizeof(f));
+	f.status = ntmm_free(proc, &f);
+	return ntmm_copy_struct_out(arg, &f, sizeof(f));
 }
 
-static u32 winmm_protect(struct winmm_process *proc, struct winmm_protect *p)
+static u32 ntmm_protect(struct ntmm_process *proc, struct ntmm_protect *p)
 {
-	struct winmm_span s;
+	struct ntmm_span s;
 	u32 status;
 
 	status = nt_check_private_protect(p->protect);
 	if (status)
 		return status;
-	status = winmm_span_begin(proc, p->address, p->length,
-				  WINMM_STATUS_MEMORY_NOT_ALLOCATED,
-				  WINMM_STATUS_NOT_COMMITTED, &s);
+	status = ntmm_span_begin(proc, p->address, p->length,
+				  NTMM_STATUS_MEMORY_NOT_ALLOCATED,
+				  NTMM_STATUS_NOT_COMMITTED, &s);
 	if (status)
 		return status;
-	if ((s.vad->flags & WINMM_VAD_LARGE) && (p->protect & NT_PAGE_MODIFIERS))
-		status = WINMM_STATUS_INVALID_PAGE_PROTECTION;
+	if ((s.vad->flags & NTMM_VAD_LARGE) && (p->protect & NT_PAGE_MODIFIERS))
+		status = NTMM_STATUS_INVALID_PAGE_PROTECTION;
 	else
-		status = winmm_vad_protect(s.vad, s.vma, s.first, s.last, p->protect,
+		status = ntmm_vad_protect(s.vad, s.vma, s.first, s.last, p->protect,
 					   &p->old_protect);
-	return winmm_span_done(proc, &s, status, &p->address, &p->length);
+	return ntmm_span_done(proc, &s, status, &p->address, &p->length);
 }
 
 /**
- * winmm_ioctl_protect() - WINMM_IOC_PROTECT.
+ * ntmm_ioctl_protect() - NTMM_IOC_PROTECT.
  * @proc: the context.
- * @arg: the user's struct winmm_protect.
+ * @arg: the user's struct ntmm_protect.
  *
  * Return: 0 (outcome in status), or the copy's error.
  */
-long winmm_ioctl_protect(struct winmm_process *proc, void __user *arg)
+long ntmm_ioctl_protect(struct ntmm_process *proc, void __user *arg)
 {
-	struct winmm_protect p;
+	struct ntmm_protect p;
 	int ret;
 
-	ret = winmm_copy_struct_in(&p, sizeof(p), WINMM_PROTECT_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&p, sizeof(p), NTMM_PROTECT_SIZE_VER0, arg);
 	if (ret)
 		return ret;
 	p.old_protect = 0;
-	p.status = winmm_protect(proc, &p);
-	return winmm_copy_struct_out(arg, &p, sizeof(p));
+	p.status = ntmm_protect(proc, &p);
+	return ntmm_copy_struct_out(arg, &p, sizeof(p));
 }
 
 /* A mapping Linux made (program, libraries, stacks), as Windows would show it. */
-static void winmm_query_foreign(struct vm_area_struct *vma, struct winmm_query *q)
+static void ntmm_query_foreign(struct vm_area_struct *vma, struct ntmm_query *q)
 {
 	static const u32 prot[8] = {
 		[0] = 0,
@@ -488,147 +488,147 @@ static void winmm_query_foreign(struct vm_area_struct *vma, struct winmm_query *
 	q->type = vma->vm_file ? NT_MEM_MAPPED : NT_MEM_PRIVATE;
 }
 
-static u32 winmm_query(struct winmm_process *proc, struct winmm_query *q)
+static u32 ntmm_query(struct ntmm_process *proc, struct ntmm_query *q)
 {
-	const struct winmm_range *r;
+	const struct ntmm_range *r;
 	struct vm_area_struct *vma;
 	unsigned long pages;
 
-	if (q->address > winmm_user_max())
-		return WINMM_STATUS_INVALID_PARAMETER;
+	if (q->address > ntmm_user_max())
+		return NTMM_STATUS_INVALID_PARAMETER;
 	q->base_address = q->address & PAGE_MASK;
 
-	/* winmm's own memory: RCU only, no lock of the process. */
+	/* ntmm's own memory: RCU only, no lock of the process. */
 	rcu_read_lock();
-	r = winmm_range_tree_find(&proc->vads, q->base_address);
+	r = ntmm_range_tree_find(&proc->vads, q->base_address);
 	if (r) {
-		struct winmm_vad *vad = r->owner;
+		struct ntmm_vad *vad = r->owner;
 
-		winmm_vad_query(vad, (q->base_address - vad->start) >> PAGE_SHIFT,
+		ntmm_vad_query(vad, (q->base_address - vad->start) >> PAGE_SHIFT,
 				&q->state, &q->protect, &pages);
 		q->allocation_base = vad->start;
 		q->allocation_protect = vad->alloc_protect;
 		q->region_size = pages << PAGE_SHIFT;
 		q->type = NT_MEM_PRIVATE;
 		rcu_read_unlock();
-		return WINMM_STATUS_SUCCESS;
+		return NTMM_STATUS_SUCCESS;
 	}
 	rcu_read_unlock();
 
 	mmap_read_lock(proc->mm);
 	vma = find_vma(proc->mm, q->base_address);
 	if (vma && vma->vm_start <= q->base_address) {
-		winmm_query_foreign(vma, q);
+		ntmm_query_foreign(vma, q);
 	} else {
 		q->allocation_base = 0;
 		q->allocation_protect = 0;
-		q->region_size = (vma ? min(vma->vm_start, winmm_user_max() + 1) :
-				  winmm_user_max() + 1) - q->base_address;
+		q->region_size = (vma ? min(vma->vm_start, ntmm_user_max() + 1) :
+				  ntmm_user_max() + 1) - q->base_address;
 		q->state = NT_MEM_FREE;
 		q->protect = NT_PAGE_NOACCESS;
 		q->type = 0;
 	}
 	mmap_read_unlock(proc->mm);
-	return WINMM_STATUS_SUCCESS;
+	return NTMM_STATUS_SUCCESS;
 }
 
 /**
- * winmm_ioctl_query() - WINMM_IOC_QUERY.
+ * ntmm_ioctl_query() - NTMM_IOC_QUERY.
  * @proc: the context.
- * @arg: the user's struct winmm_query.
+ * @arg: the user's struct ntmm_query.
  *
  * Return: 0 (outcome in status), or the copy's error.
  */
-long winmm_ioctl_query(struct winmm_process *proc, void __user *arg)
+long ntmm_ioctl_query(struct ntmm_process *proc, void __user *arg)
 {
-	struct winmm_query q;
+	struct ntmm_query q;
 	int ret;
 
-	ret = winmm_copy_struct_in(&q, sizeof(q), WINMM_QUERY_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&q, sizeof(q), NTMM_QUERY_SIZE_VER0, arg);
 	if (ret)
 		return ret;
-	q.status = winmm_query(proc, &q);
-	return winmm_copy_struct_out(arg, &q, sizeof(q));
+	q.status = ntmm_query(proc, &q);
+	return ntmm_copy_struct_out(arg, &q, sizeof(q));
 }
 
 /**
- * winmm_ioctl_memory_status() - WINMM_IOC_MEMORY_STATUS.
+ * ntmm_ioctl_memory_status() - NTMM_IOC_MEMORY_STATUS.
  * @proc: the context.
- * @arg: the user's struct winmm_memory_status.
+ * @arg: the user's struct ntmm_memory_status.
  *
  * Return: 0, or the copy's error.
  */
-long winmm_ioctl_memory_status(struct winmm_process *proc, void __user *arg)
+long ntmm_ioctl_memory_status(struct ntmm_process *proc, void __user *arg)
 {
-	struct winmm_memory_status m;
+	struct ntmm_memory_status m;
 	int ret;
 
-	ret = winmm_copy_struct_in(&m, sizeof(m), WINMM_MEMORY_STATUS_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&m, sizeof(m), NTMM_MEMORY_STATUS_SIZE_VER0, arg);
 	if (ret)
 		return ret;
-	m.status = WINMM_STATUS_SUCCESS;
-	m.commit_limit = (u64)winmm_commit_limit() << PAGE_SHIFT;
-	m.commit_total = (u64)winmm_commit_total() << PAGE_SHIFT;
+	m.status = NTMM_STATUS_SUCCESS;
+	m.commit_limit = (u64)ntmm_commit_limit() << PAGE_SHIFT;
+	m.commit_total = (u64)ntmm_commit_total() << PAGE_SHIFT;
 	m.process_commit = (u64)atomic_long_read(&proc->commit) << PAGE_SHIFT;
 	m.total_phys = (u64)totalram_pages() << PAGE_SHIFT;
 	m.avail_phys = (u64)si_mem_available() << PAGE_SHIFT;
-	return winmm_copy_struct_out(arg, &m, sizeof(m));
+	return ntmm_copy_struct_out(arg, &m, sizeof(m));
 }
 
-static u32 winmm_lock_pages(struct winmm_process *proc, struct winmm_lock *l)
+static u32 ntmm_lock_pages(struct ntmm_process *proc, struct ntmm_lock *l)
 {
-	struct winmm_span s;
+	struct ntmm_span s;
 	u32 status;
 
-	status = winmm_span_begin(proc, l->address, l->length, WINMM_STATUS_NOT_COMMITTED,
-				  WINMM_STATUS_NOT_COMMITTED, &s);
+	status = ntmm_span_begin(proc, l->address, l->length, NTMM_STATUS_NOT_COMMITTED,
+				  NTMM_STATUS_NOT_COMMITTED, &s);
 	if (status)
 		return status;
-	status = winmm_vad_lock(s.vad, s.first, s.last, l->op == WINMM_LOCK_PAGES);
-	return winmm_span_done(proc, &s, status, &l->address, &l->length);
+	status = ntmm_vad_lock(s.vad, s.first, s.last, l->op == NTMM_LOCK_PAGES);
+	return ntmm_span_done(proc, &s, status, &l->address, &l->length);
 }
 
 /**
- * winmm_ioctl_lock() - WINMM_IOC_LOCK.
+ * ntmm_ioctl_lock() - NTMM_IOC_LOCK.
  * @proc: the context.
- * @arg: the user's struct winmm_lock.
+ * @arg: the user's struct ntmm_lock.
  *
  * Return: 0 (outcome in status), -EINVAL for an unknown op or non-zero
  * padding, or the copy's error.
  */
-long winmm_ioctl_lock(struct winmm_process *proc, void __user *arg)
+long ntmm_ioctl_lock(struct ntmm_process *proc, void __user *arg)
 {
-	struct winmm_lock l;
+	struct ntmm_lock l;
 	int ret;
 
-	ret = winmm_copy_struct_in(&l, sizeof(l), WINMM_LOCK_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&l, sizeof(l), NTMM_LOCK_SIZE_VER0, arg);
 	if (ret)
 		return ret;
-	if (l.__pad0 || l.op > WINMM_UNLOCK_PAGES)
+	if (l.__pad0 || l.op > NTMM_UNLOCK_PAGES)
 		return -EINVAL;
-	l.status = winmm_lock_pages(proc, &l);
-	return winmm_copy_struct_out(arg, &l, sizeof(l));
+	l.status = ntmm_lock_pages(proc, &l);
+	return ntmm_copy_struct_out(arg, &l, sizeof(l));
 }
 
 /* Written pages found per pass, gathered under the VAD's lock, copied out after. */
 #define WW_CHUNK	256
 
-static int winmm_write_watch(struct winmm_process *proc, struct winmm_write_watch *w,
+static int ntmm_write_watch(struct ntmm_process *proc, struct ntmm_write_watch *w,
 			     u32 *status)
 {
-	bool reset_only = w->flags & WINMM_WRITE_WATCH_RESET_ONLY;
+	bool reset_only = w->flags & NTMM_WRITE_WATCH_RESET_ONLY;
 	u64 __user *out = u64_to_user_ptr(w->addresses);
 	unsigned long *found, idx, last, n, i;
 	u64 start, end, done = 0, buf[WW_CHUNK / 4];
 	struct vm_area_struct *vma;
-	struct winmm_vad *vad;
+	struct ntmm_vad *vad;
 	int ret = 0;
 
-	*status = WINMM_STATUS_INVALID_PARAMETER;
-	if ((w->flags & ~(WINMM_WRITE_WATCH_RESET | WINMM_WRITE_WATCH_RESET_ONLY)) ||
-	    (reset_only && (w->flags & WINMM_WRITE_WATCH_RESET)) ||
+	*status = NTMM_STATUS_INVALID_PARAMETER;
+	if ((w->flags & ~(NTMM_WRITE_WATCH_RESET | NTMM_WRITE_WATCH_RESET_ONLY)) ||
+	    (reset_only && (w->flags & NTMM_WRITE_WATCH_RESET)) ||
 	    !nt_round_range(w->address, w->length, NT_PAGE_SIZE, &start, &end) ||
-	    end - 1 > winmm_user_max() ||
+	    end - 1 > ntmm_user_max() ||
 	    (!reset_only && (!w->count || w->count > ULONG_MAX / sizeof(u64))))
 		return 0;
 	/* A bad buffer fails before anything is reset. */
@@ -641,8 +641,8 @@ static int winmm_write_watch(struct winmm_process *proc, struct winmm_write_watc
 	mutex_lock(&proc->lock);
 	for (idx = 0;;) {
 		mmap_read_lock(proc->mm);
-		vad = winmm_vad_at(proc, start, &vma);
-		if (!vad || end > vad->end || !(vad->flags & WINMM_VAD_WRITE_WATCH)) {
+		vad = ntmm_vad_at(proc, start, &vma);
+		if (!vad || end > vad->end || !(vad->flags & NTMM_VAD_WRITE_WATCH)) {
 			mmap_read_unlock(proc->mm);
 			break;	/* STATUS_INVALID_PARAMETER, as Windows */
 		}
@@ -650,17 +650,17 @@ static int winmm_write_watch(struct winmm_process *proc, struct winmm_write_watc
 			idx = (start - vad->start) >> PAGE_SHIFT;
 		last = (end - vad->start) >> PAGE_SHIFT;
 		if (reset_only) {
-			winmm_vad_reset_watch(vad, vma, idx, last);
+			ntmm_vad_reset_watch(vad, vma, idx, last);
 			mmap_read_unlock(proc->mm);
-			*status = WINMM_STATUS_SUCCESS;
+			*status = NTMM_STATUS_SUCCESS;
 			break;
 		}
-		n = winmm_vad_write_watch(vad, vma, &idx, last,
-					  w->flags & WINMM_WRITE_WATCH_RESET, found,
+		n = ntmm_vad_write_watch(vad, vma, &idx, last,
+					  w->flags & NTMM_WRITE_WATCH_RESET, found,
 					  min_t(u64, WW_CHUNK, w->count - done));
 		start = vad->start;
 		mmap_read_unlock(proc->mm);
-		/* Copy out with no lock held: the buffer may be winmm memory. */
+		/* Copy out with no lock held: the buffer may be ntmm memory. */
 		for (i = 0; i < n && !ret; i += ARRAY_SIZE(buf)) {
 			unsigned long j, k = min_t(unsigned long, n - i, ARRAY_SIZE(buf));
 
@@ -671,7 +671,7 @@ static int winmm_write_watch(struct winmm_process *proc, struct winmm_write_watc
 		}
 		done += n;
 		if (ret || idx >= last || done == w->count) {
-			*status = WINMM_STATUS_SUCCESS;
+			*status = NTMM_STATUS_SUCCESS;
 			break;
 		}
 		start = start + (idx << PAGE_SHIFT);
@@ -685,25 +685,25 @@ static int winmm_write_watch(struct winmm_process *proc, struct winmm_write_watc
 }
 
 /**
- * winmm_ioctl_write_watch() - WINMM_IOC_WRITE_WATCH.
+ * ntmm_ioctl_write_watch() - NTMM_IOC_WRITE_WATCH.
  * @proc: the context.
- * @arg: the user's struct winmm_write_watch.
+ * @arg: the user's struct ntmm_write_watch.
  *
  * Return: 0 (outcome in status), -EINVAL for non-zero padding, -EFAULT for
  * a bad address array, -ENOMEM.
  */
-long winmm_ioctl_write_watch(struct winmm_process *proc, void __user *arg)
+long ntmm_ioctl_write_watch(struct ntmm_process *proc, void __user *arg)
 {
-	struct winmm_write_watch w;
+	struct ntmm_write_watch w;
 	int ret;
 
-	ret = winmm_copy_struct_in(&w, sizeof(w), WINMM_WRITE_WATCH_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&w, sizeof(w), NTMM_WRITE_WATCH_SIZE_VER0, arg);
 	if (ret)
 		return ret;
 	if (w.__pad0)
 		return -EINVAL;
-	ret = winmm_write_watch(proc, &w, &w.status);
+	ret = ntmm_write_watch(proc, &w, &w.status);
 	if (ret)
 		return ret;
-	return winmm_copy_struct_out(arg, &w, sizeof(w));
+	return ntmm_copy_struct_out(arg, &w, sizeof(w));
 }

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
-# Shared helpers for the winmm scripts: the cache location and package checks.
+# Shared helpers for the ntmm scripts: the cache location and package checks.
 
-WINMM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-WINMM_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/winmm
+NTMM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NTMM_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/ntmm
 JOBS=$(nproc)
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A minimal TAP producer for winmm's host and in-VM userspace tests: one
+ * A minimal TAP producer for ntmm's host and in-VM userspace tests: one
  * "ok N - what" or "not ok N - what" line per check, a plan at the end, and
  * the exit status 1 if any check failed.
  */
-#ifndef WINMM_TESTS_TAP_H
-#define WINMM_TESTS_TAP_H
+#ifndef NTMM_TESTS_TAP_H
+#define NTMM_TESTS_TAP_H
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,4 +42,4 @@ static inline int tap_done(void)
 	return tap_failed ? 1 : 0;
 }
 
-#endif /* WINMM_TESTS_TAP_H */
+#endif /* NTMM_TESTS_TAP_H */

@@ -13,7 +13,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <winmm/wdm.h>
+#include <ntmm/wdm.h>
 
 #define TAG	('hcnB')	/* "Bnch" */
 #define PAIRS	20000
@@ -132,5 +132,5 @@ static void __exit pool_bench_exit(void)
 
 module_init(pool_bench_init);
 module_exit(pool_bench_exit);
-MODULE_DESCRIPTION("winmm's pools against kmalloc and vmalloc");
+MODULE_DESCRIPTION("ntmm's pools against kmalloc and vmalloc");
 MODULE_LICENSE("GPL");

@@ -3,11 +3,11 @@
  * ported_driver: memory code as a Windows driver writes it, unchanged but
  * for the module boilerplate. Records live in non-paged pool (they are
  * touched from a timer, which cannot sleep), a lookup table in paged pool,
- * each under its own tag, so winmm-poolmon shows "Rcrd" and "Tabl".
+ * each under its own tag, so ntmm-poolmon shows "Rcrd" and "Tabl".
  */
 #include <linux/module.h>
 #include <linux/timer.h>
-#include <winmm/wdm.h>
+#include <ntmm/wdm.h>
 
 #define RECORD_TAG	('drcR')	/* "Rcrd" */
 #define TABLE_TAG	('lbaT')	/* "Tabl" */
@@ -81,5 +81,5 @@ static void __exit DriverUnload(void)
 
 module_init(DriverEntry);
 module_exit(DriverUnload);
-MODULE_DESCRIPTION("A Windows driver's pool usage, ported with winmm's wdm.h");
+MODULE_DESCRIPTION("A Windows driver's pool usage, ported with ntmm's wdm.h");
 MODULE_LICENSE("GPL");

@@ -2,10 +2,10 @@
 /*
  * The one header module/core/ includes: it maps what the core needs onto the
  * kernel (linux/rcupdate.h, kmalloc) or onto userspace with liburcu, so the
- * same source builds into winmm.ko and into the host tests.
+ * same source builds into ntmm.ko and into the host tests.
  */
-#ifndef WINMM_CORE_COMPAT_H
-#define WINMM_CORE_COMPAT_H
+#ifndef NTMM_CORE_COMPAT_H
+#define NTMM_CORE_COMPAT_H
 
 #ifdef __KERNEL__
 
@@ -56,10 +56,10 @@ void *core_host_alloc_nofail(size_t size);
 #define core_deref_writer(p)	(p)
 #define core_init_pointer(p, v)	((p) = (v))
 /* Nothing to export in a host test: declare something harmless instead. */
-#define EXPORT_SYMBOL_IF_KUNIT(sym)	struct winmm_core_unexported_##sym
+#define EXPORT_SYMBOL_IF_KUNIT(sym)	struct ntmm_core_unexported_##sym
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
 #endif /* __KERNEL__ */
 
-#endif /* WINMM_CORE_COMPAT_H */
+#endif /* NTMM_CORE_COMPAT_H */

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * NT's argument rules for private virtual memory (see nt_rules.h). The
- * statuses are the ones Windows returns; libwinmm maps them to Win32 errors.
+ * statuses are the ones Windows returns; libntmm maps them to Win32 errors.
  */
 #include "nt_rules.h"
 
-/* NTSTATUS values (uapi/linux/winmm.h has them too; the core stays header-free). */
+/* NTSTATUS values (uapi/linux/ntmm.h has them too; the core stays header-free). */
 #define ST_INVALID_PARAMETER		0xC000000DU
 #define ST_INVALID_PAGE_PROTECTION	0xC0000045U
 

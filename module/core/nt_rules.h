@@ -5,8 +5,8 @@
  * NtProtectVirtualMemory accept, how ranges round, and what a protection
  * allows. Shared by the module and the host tests.
  */
-#ifndef WINMM_CORE_NT_RULES_H
-#define WINMM_CORE_NT_RULES_H
+#ifndef NTMM_CORE_NT_RULES_H
+#define NTMM_CORE_NT_RULES_H
 
 #include "core_compat.h"
 
@@ -60,4 +60,4 @@ unsigned int nt_protect_access(u32 protect);
  */
 bool nt_round_range(u64 address, u64 size, u64 base_align, u64 *start, u64 *end);
 
-#endif /* WINMM_CORE_NT_RULES_H */
+#endif /* NTMM_CORE_NT_RULES_H */

@@ -10,17 +10,17 @@
  */
 #include "range_tree.h"
 
-struct winmm_range_node {
-	struct winmm_range range;	/* first: lookups return &node->range */
+struct ntmm_range_node {
+	struct ntmm_range range;	/* first: lookups return &node->range */
 	/* Children never change once the node is published. */
-	struct winmm_range_node *left;
-	struct winmm_range_node *right;
+	struct ntmm_range_node *left;
+	struct ntmm_range_node *right;
 	u64 prio;
 	u64 min_start;			/* lowest start in this subtree */
 	u64 max_end;			/* highest end in this subtree */
 	u64 max_gap;			/* widest hole between its ranges */
 	/* Writer-only: the update's spare/fresh/stale lists, fresh flag. */
-	struct winmm_range_node *link;
+	struct ntmm_range_node *link;
 	bool fresh;
 	struct rcu_head rcu;
 };
@@ -31,9 +31,9 @@ struct winmm_range_node {
  * replaced by copies (stale, freed after a grace period).
  */
 struct range_update {
-	struct winmm_range_node *spare;
-	struct winmm_range_node *fresh;
-	struct winmm_range_node *stale;
+	struct ntmm_range_node *spare;
+	struct ntmm_range_node *fresh;
+	struct ntmm_range_node *stale;
 };
 
 static u64 max_u64(u64 a, u64 b)
@@ -41,7 +41,7 @@ static u64 max_u64(u64 a, u64 b)
 	return a > b ? a : b;
 }
 
-static void range_node_update(struct winmm_range_node *n)
+static void range_node_update(struct ntmm_range_node *n)
 {
 	u64 gap = 0;
 
@@ -56,10 +56,10 @@ static void range_node_update(struct winmm_range_node *n)
 	n->max_gap = gap;
 }
 
-static void range_update_free_list(struct winmm_range_node *n)
+static void range_update_free_list(struct ntmm_range_node *n)
 {
 	while (n) {
-		struct winmm_range_node *next = n->link;
+		struct ntmm_range_node *next = n->link;
 
 		core_free(n);
 		n = next;
@@ -73,7 +73,7 @@ static int range_update_reserve(struct range_update *u, unsigned int nodes,
 	u->fresh = NULL;
 	u->stale = NULL;
 	while (nodes--) {
-		struct winmm_range_node *n = nofail ? core_alloc_nofail(sizeof(*n)) :
+		struct ntmm_range_node *n = nofail ? core_alloc_nofail(sizeof(*n)) :
 						      core_alloc(sizeof(*n));
 
 		if (!n) {
@@ -86,9 +86,9 @@ static int range_update_reserve(struct range_update *u, unsigned int nodes,
 	return 0;
 }
 
-static struct winmm_range_node *range_update_take(struct range_update *u)
+static struct ntmm_range_node *range_update_take(struct range_update *u)
 {
-	struct winmm_range_node *n = u->spare;
+	struct ntmm_range_node *n = u->spare;
 
 	/* The reservation counted every node the update copies. */
 	u->spare = n->link;
@@ -99,10 +99,10 @@ static struct winmm_range_node *range_update_take(struct range_update *u)
 }
 
 /* Return a node of this update that stands for @n and may be changed. */
-static struct winmm_range_node *range_update_own(struct range_update *u,
-						 struct winmm_range_node *n)
+static struct ntmm_range_node *range_update_own(struct range_update *u,
+						 struct ntmm_range_node *n)
 {
-	struct winmm_range_node *copy;
+	struct ntmm_range_node *copy;
 
 	if (n->fresh)
 		return n;
@@ -118,14 +118,14 @@ static struct winmm_range_node *range_update_own(struct range_update *u,
 
 static void range_node_free_rcu(struct rcu_head *head)
 {
-	core_free(container_of(head, struct winmm_range_node, rcu));
+	core_free(container_of(head, struct ntmm_range_node, rcu));
 }
 
-static void range_update_publish(struct winmm_range_tree *tree,
+static void range_update_publish(struct ntmm_range_tree *tree,
 				 struct range_update *u,
-				 struct winmm_range_node *root)
+				 struct ntmm_range_node *root)
 {
-	struct winmm_range_node *n;
+	struct ntmm_range_node *n;
 
 	for (n = u->fresh; n; n = n->link)
 		n->fresh = false;
@@ -140,9 +140,9 @@ static void range_update_publish(struct winmm_range_tree *tree,
 }
 
 /* Split @n into ranges starting below @key (*l) and at or above it (*r). */
-static void range_split(struct range_update *u, struct winmm_range_node *n,
-			u64 key, struct winmm_range_node **l,
-			struct winmm_range_node **r)
+static void range_split(struct range_update *u, struct ntmm_range_node *n,
+			u64 key, struct ntmm_range_node **l,
+			struct ntmm_range_node **r)
 {
 	if (!n) {
 		*l = NULL;
@@ -161,9 +161,9 @@ static void range_split(struct range_update *u, struct winmm_range_node *n,
 }
 
 /* Join two treaps, every range of @a below every range of @b. */
-static struct winmm_range_node *range_merge(struct range_update *u,
-					    struct winmm_range_node *a,
-					    struct winmm_range_node *b)
+static struct ntmm_range_node *range_merge(struct range_update *u,
+					    struct ntmm_range_node *a,
+					    struct ntmm_range_node *b)
 {
 	if (!a)
 		return b;
@@ -181,8 +181,8 @@ static struct winmm_range_node *range_merge(struct range_update *u,
 	return b;
 }
 
-static struct winmm_range_node *range_delete(struct range_update *u,
-					     struct winmm_range_node *n,
+static struct ntmm_range_node *range_delete(struct range_update *u,
+					     struct ntmm_range_node *n,
 					     u64 start)
 {
 	if (n->range.start == start) {
@@ -204,7 +204,7 @@ static struct winmm_range_node *range_delete(struct range_update *u,
  * need to be independent of the addresses, not secret to the kernel's
  * standard, and get_random_u64() was a quarter of a VirtualAlloc's time.
  */
-static u64 range_next_prio(struct winmm_range_tree *tree)
+static u64 range_next_prio(struct ntmm_range_tree *tree)
 {
 	u64 z = tree->prio_state += 0x9e3779b97f4a7c15ULL;
 
@@ -214,19 +214,19 @@ static u64 range_next_prio(struct winmm_range_tree *tree)
 }
 
 /**
- * winmm_range_tree_init() - Make an empty tree.
+ * ntmm_range_tree_init() - Make an empty tree.
  * @tree: the tree.
  */
-void winmm_range_tree_init(struct winmm_range_tree *tree)
+void ntmm_range_tree_init(struct ntmm_range_tree *tree)
 {
 	core_init_pointer(tree->root, NULL);
 	tree->count = 0;
 	tree->prio_state = core_random_u64();
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_init);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_range_tree_init);
 
 /**
- * winmm_range_tree_insert() - Add the range [@start, @end).
+ * ntmm_range_tree_insert() - Add the range [@start, @end).
  * @tree: the tree; the caller holds its writer lock.
  * @start: first byte.
  * @end: one past the last byte.
@@ -235,11 +235,11 @@ EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_init);
  * Return: 0, -EINVAL for an empty range, -EEXIST if it overlaps a range
  * already present, -ENOMEM. On error the tree is unchanged.
  */
-int winmm_range_tree_insert(struct winmm_range_tree *tree, u64 start, u64 end,
+int ntmm_range_tree_insert(struct ntmm_range_tree *tree, u64 start, u64 end,
 			    void *owner)
 {
-	struct winmm_range_node *root = core_deref_writer(tree->root);
-	struct winmm_range_node *n, *below = NULL, *l, *r, *node;
+	struct ntmm_range_node *root = core_deref_writer(tree->root);
+	struct ntmm_range_node *n, *below = NULL, *l, *r, *node;
 	struct range_update u;
 	unsigned int path = 0;
 	int ret;
@@ -273,10 +273,10 @@ int winmm_range_tree_insert(struct winmm_range_tree *tree, u64 start, u64 end,
 	tree->count++;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_insert);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_range_tree_insert);
 
 /**
- * winmm_range_tree_remove() - Remove the range that starts at @start.
+ * ntmm_range_tree_remove() - Remove the range that starts at @start.
  * @tree: the tree; the caller holds its writer lock.
  * @start: the start of the range, exactly.
  *
@@ -287,10 +287,10 @@ EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_insert);
  *
  * Return: 0, or -ENOENT if no range starts there.
  */
-int winmm_range_tree_remove(struct winmm_range_tree *tree, u64 start)
+int ntmm_range_tree_remove(struct ntmm_range_tree *tree, u64 start)
 {
-	struct winmm_range_node *root = core_deref_writer(tree->root);
-	struct winmm_range_node *n = root, *s;
+	struct ntmm_range_node *root = core_deref_writer(tree->root);
+	struct ntmm_range_node *n = root, *s;
 	struct range_update u;
 	unsigned int copies = 0;
 
@@ -310,19 +310,19 @@ int winmm_range_tree_remove(struct winmm_range_tree *tree, u64 start)
 	tree->count--;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_remove);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_range_tree_remove);
 
 /**
- * winmm_range_tree_find() - The range that contains @addr.
+ * ntmm_range_tree_find() - The range that contains @addr.
  * @tree: the tree; the caller holds rcu_read_lock() or the writer lock.
  * @addr: an address.
  *
  * Return: the range, or NULL.
  */
-const struct winmm_range *winmm_range_tree_find(struct winmm_range_tree *tree,
+const struct ntmm_range *ntmm_range_tree_find(struct ntmm_range_tree *tree,
 						u64 addr)
 {
-	struct winmm_range_node *n = core_deref(tree->root);
+	struct ntmm_range_node *n = core_deref(tree->root);
 
 	while (n) {
 		if (addr < n->range.start)
@@ -334,10 +334,10 @@ const struct winmm_range *winmm_range_tree_find(struct winmm_range_tree *tree,
 	}
 	return NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_find);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_range_tree_find);
 
 /**
- * winmm_range_tree_next() - The first range that ends above @addr.
+ * ntmm_range_tree_next() - The first range that ends above @addr.
  * @tree: the tree; the caller holds rcu_read_lock() or the writer lock.
  * @addr: an address.
  *
@@ -346,10 +346,10 @@ EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_find);
  *
  * Return: the range, or NULL if none ends above @addr.
  */
-const struct winmm_range *winmm_range_tree_next(struct winmm_range_tree *tree,
+const struct ntmm_range *ntmm_range_tree_next(struct ntmm_range_tree *tree,
 						u64 addr)
 {
-	struct winmm_range_node *n = core_deref(tree->root), *best = NULL;
+	struct ntmm_range_node *n = core_deref(tree->root), *best = NULL;
 
 	while (n) {
 		if (n->range.end > addr) {
@@ -361,10 +361,10 @@ const struct winmm_range *winmm_range_tree_next(struct winmm_range_tree *tree,
 	}
 	return best ? &best->range : NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_next);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_range_tree_next);
 
 /* Place the request in the hole [@lo, @hi) if it fits there. */
-static bool range_gap_fit(const struct winmm_gap_request *req, u64 lo, u64 hi,
+static bool range_gap_fit(const struct ntmm_gap_request *req, u64 lo, u64 hi,
 			  u64 *addr)
 {
 	u64 mask = req->align - 1, a;
@@ -389,8 +389,8 @@ static bool range_gap_fit(const struct winmm_gap_request *req, u64 lo, u64 hi,
 }
 
 /* Search the holes of @n's subtree, which lies in the free span [@lo, @hi). */
-static bool range_gap_search(const struct winmm_range_node *n, u64 lo, u64 hi,
-			     const struct winmm_gap_request *req, u64 *addr)
+static bool range_gap_search(const struct ntmm_range_node *n, u64 lo, u64 hi,
+			     const struct ntmm_gap_request *req, u64 *addr)
 {
 	u64 widest;
 
@@ -409,15 +409,15 @@ static bool range_gap_search(const struct winmm_range_node *n, u64 lo, u64 hi,
 }
 
 /**
- * winmm_range_tree_find_gap() - Find room for @req->size bytes.
+ * ntmm_range_tree_find_gap() - Find room for @req->size bytes.
  * @tree: the tree; the caller holds rcu_read_lock() or the writer lock.
  * @req: size, alignment, bounds [lo, hi) and direction of the search.
  * @addr: set to the lowest (or, top-down, highest) aligned free address.
  *
  * Return: 0, -EINVAL for a malformed request, -ENOMEM if nothing fits.
  */
-int winmm_range_tree_find_gap(struct winmm_range_tree *tree,
-			      const struct winmm_gap_request *req, u64 *addr)
+int ntmm_range_tree_find_gap(struct ntmm_range_tree *tree,
+			      const struct ntmm_gap_request *req, u64 *addr)
 {
 	if (!req->size || !req->align || (req->align & (req->align - 1)) ||
 	    req->lo >= req->hi || req->hi - req->lo < req->size)
@@ -426,9 +426,9 @@ int winmm_range_tree_find_gap(struct winmm_range_tree *tree,
 		return -ENOMEM;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_find_gap);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_range_tree_find_gap);
 
-static void range_node_destroy(struct winmm_range_node *n,
+static void range_node_destroy(struct ntmm_range_node *n,
 			       void (*release)(void *owner))
 {
 	if (!n)
@@ -441,17 +441,17 @@ static void range_node_destroy(struct winmm_range_node *n,
 }
 
 /**
- * winmm_range_tree_destroy() - Empty the tree at once.
+ * ntmm_range_tree_destroy() - Empty the tree at once.
  * @tree: the tree; no reader may still be inside it.
  * @release: called with each range's owner, or NULL.
  */
-void winmm_range_tree_destroy(struct winmm_range_tree *tree,
+void ntmm_range_tree_destroy(struct ntmm_range_tree *tree,
 			      void (*release)(void *owner))
 {
-	struct winmm_range_node *root = core_deref_writer(tree->root);
+	struct ntmm_range_node *root = core_deref_writer(tree->root);
 
 	core_init_pointer(tree->root, NULL);
 	tree->count = 0;
 	range_node_destroy(root, release);
 }
-EXPORT_SYMBOL_IF_KUNIT(winmm_range_tree_destroy);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_range_tree_destroy);

@@ -12,27 +12,27 @@
  * period (call_rcu). Insert and remove allocate everything they need before
  * changing anything, so a failure leaves the tree as it was.
  */
-#ifndef WINMM_CORE_RANGE_TREE_H
-#define WINMM_CORE_RANGE_TREE_H
+#ifndef NTMM_CORE_RANGE_TREE_H
+#define NTMM_CORE_RANGE_TREE_H
 
 #include "core_compat.h"
 
-struct winmm_range {
+struct ntmm_range {
 	u64 start;
 	u64 end;
 	void *owner;
 };
 
-struct winmm_range_node;
+struct ntmm_range_node;
 
-struct winmm_range_tree {
-	struct winmm_range_node __rcu *root;
+struct ntmm_range_tree {
+	struct ntmm_range_node __rcu *root;
 	unsigned long count;		/* writer-side only */
 	u64 prio_state;			/* writer-side only: next priority's seed */
 };
 
 /* A gap request: size bytes at a multiple of align, inside [lo, hi). */
-struct winmm_gap_request {
+struct ntmm_gap_request {
 	u64 size;
 	u64 align;			/* a power of two */
 	u64 lo;
@@ -40,17 +40,17 @@ struct winmm_gap_request {
 	bool top_down;
 };
 
-void winmm_range_tree_init(struct winmm_range_tree *tree);
-int winmm_range_tree_insert(struct winmm_range_tree *tree, u64 start, u64 end,
+void ntmm_range_tree_init(struct ntmm_range_tree *tree);
+int ntmm_range_tree_insert(struct ntmm_range_tree *tree, u64 start, u64 end,
 			    void *owner);
-int winmm_range_tree_remove(struct winmm_range_tree *tree, u64 start);
-const struct winmm_range *winmm_range_tree_find(struct winmm_range_tree *tree,
+int ntmm_range_tree_remove(struct ntmm_range_tree *tree, u64 start);
+const struct ntmm_range *ntmm_range_tree_find(struct ntmm_range_tree *tree,
 						u64 addr);
-const struct winmm_range *winmm_range_tree_next(struct winmm_range_tree *tree,
+const struct ntmm_range *ntmm_range_tree_next(struct ntmm_range_tree *tree,
 						u64 addr);
-int winmm_range_tree_find_gap(struct winmm_range_tree *tree,
-			      const struct winmm_gap_request *req, u64 *addr);
-void winmm_range_tree_destroy(struct winmm_range_tree *tree,
+int ntmm_range_tree_find_gap(struct ntmm_range_tree *tree,
+			      const struct ntmm_gap_request *req, u64 *addr);
+void ntmm_range_tree_destroy(struct ntmm_range_tree *tree,
 			      void (*release)(void *owner));
 
-#endif /* WINMM_CORE_RANGE_TREE_H */
+#endif /* NTMM_CORE_RANGE_TREE_H */

@@ -35,111 +35,111 @@ void *core_host_alloc_nofail(size_t size)
 
 static void test_basic(void)
 {
-	struct winmm_range_tree t;
-	const struct winmm_range *r;
+	struct ntmm_range_tree t;
+	const struct ntmm_range *r;
 	int owner_a, owner_b;
 
-	winmm_range_tree_init(&t);
-	tap_ok(winmm_range_tree_find(&t, 0x1000) == NULL, "empty tree finds nothing");
-	tap_eq(winmm_range_tree_insert(&t, 0x20000, 0x30000, &owner_a), 0, "insert a");
-	tap_eq(winmm_range_tree_insert(&t, 0x50000, 0x70000, &owner_b), 0, "insert b");
-	tap_eq(winmm_range_tree_insert(&t, 0x2f000, 0x31000, NULL), -EEXIST,
+	ntmm_range_tree_init(&t);
+	tap_ok(ntmm_range_tree_find(&t, 0x1000) == NULL, "empty tree finds nothing");
+	tap_eq(ntmm_range_tree_insert(&t, 0x20000, 0x30000, &owner_a), 0, "insert a");
+	tap_eq(ntmm_range_tree_insert(&t, 0x50000, 0x70000, &owner_b), 0, "insert b");
+	tap_eq(ntmm_range_tree_insert(&t, 0x2f000, 0x31000, NULL), -EEXIST,
 	       "overlap with a's end refused");
-	tap_eq(winmm_range_tree_insert(&t, 0x10000, 0x20001, NULL), -EEXIST,
+	tap_eq(ntmm_range_tree_insert(&t, 0x10000, 0x20001, NULL), -EEXIST,
 	       "overlap with a's start refused");
-	tap_eq(winmm_range_tree_insert(&t, 0x40000, 0x80000, NULL), -EEXIST,
+	tap_eq(ntmm_range_tree_insert(&t, 0x40000, 0x80000, NULL), -EEXIST,
 	       "range covering b refused");
-	tap_eq(winmm_range_tree_insert(&t, 0x60000, 0x60000, NULL), -EINVAL,
+	tap_eq(ntmm_range_tree_insert(&t, 0x60000, 0x60000, NULL), -EINVAL,
 	       "empty range refused");
 	tap_eq(t.count, 2, "count after refusals");
-	r = winmm_range_tree_find(&t, 0x2ffff);
+	r = ntmm_range_tree_find(&t, 0x2ffff);
 	tap_ok(r && r->owner == &owner_a, "last byte of a finds a");
-	tap_ok(winmm_range_tree_find(&t, 0x30000) == NULL, "end of a is outside a");
-	r = winmm_range_tree_next(&t, 0x30000);
+	tap_ok(ntmm_range_tree_find(&t, 0x30000) == NULL, "end of a is outside a");
+	r = ntmm_range_tree_next(&t, 0x30000);
 	tap_ok(r && r->start == 0x50000, "next after a is b");
-	tap_ok(winmm_range_tree_next(&t, 0x70000) == NULL, "nothing after b");
-	tap_eq(winmm_range_tree_insert(&t, 0x30000, 0x50000, NULL), 0,
+	tap_ok(ntmm_range_tree_next(&t, 0x70000) == NULL, "nothing after b");
+	tap_eq(ntmm_range_tree_insert(&t, 0x30000, 0x50000, NULL), 0,
 	       "range filling the hole exactly fits");
-	tap_eq(winmm_range_tree_remove(&t, 0x30001), -ENOENT, "remove needs the exact start");
-	tap_eq(winmm_range_tree_remove(&t, 0x30000), 0, "remove the filler");
-	tap_ok(winmm_range_tree_find(&t, 0x40000) == NULL, "filler gone");
-	winmm_range_tree_destroy(&t, NULL);
+	tap_eq(ntmm_range_tree_remove(&t, 0x30001), -ENOENT, "remove needs the exact start");
+	tap_eq(ntmm_range_tree_remove(&t, 0x30000), 0, "remove the filler");
+	tap_ok(ntmm_range_tree_find(&t, 0x40000) == NULL, "filler gone");
+	ntmm_range_tree_destroy(&t, NULL);
 	tap_eq(t.count, 0, "destroy empties");
 }
 
 static void test_gap_rules(void)
 {
-	struct winmm_range_tree t;
-	struct winmm_gap_request req = { .size = GRAN, .align = GRAN, .lo = GRAN,
+	struct ntmm_range_tree t;
+	struct ntmm_gap_request req = { .size = GRAN, .align = GRAN, .lo = GRAN,
 					 .hi = 0x100000 };
 	u64 a = 0;
 
-	winmm_range_tree_init(&t);
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), 0, "gap in empty tree");
+	ntmm_range_tree_init(&t);
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), 0, "gap in empty tree");
 	tap_eq(a, GRAN, "bottom-up starts at lo");
 	req.top_down = true;
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), 0, "top-down gap in empty tree");
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), 0, "top-down gap in empty tree");
 	tap_eq(a, 0xF0000, "top-down ends at hi");
-	winmm_range_tree_insert(&t, 0x10000, 0x100000, NULL);
+	ntmm_range_tree_insert(&t, 0x10000, 0x100000, NULL);
 	req.top_down = false;
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), -ENOMEM, "full bounds have no gap");
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), -ENOMEM, "full bounds have no gap");
 	req.lo = 0;
 	req.align = 0x20000;
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), 0, "gap below the range");
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), 0, "gap below the range");
 	tap_eq(a, 0, "aligned gap at 0");
 	req.lo = 0x1000;
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), -ENOMEM,
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), -ENOMEM,
 	       "alignment pushes past the hole");
 	req.align = 3;
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), -EINVAL, "align not a power of two");
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), -EINVAL, "align not a power of two");
 	req.align = 0;
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), -EINVAL, "align 0");
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), -EINVAL, "align 0");
 	req.align = GRAN;
 	req.size = 0;
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), -EINVAL, "size 0");
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), -EINVAL, "size 0");
 	req.size = 0x200000;
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), -EINVAL, "size beyond bounds");
-	req = (struct winmm_gap_request){ .size = GRAN, .align = GRAN,
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), -EINVAL, "size beyond bounds");
+	req = (struct ntmm_gap_request){ .size = GRAN, .align = GRAN,
 					  .lo = ~0ULL - 3 * GRAN, .hi = ~0ULL };
-	tap_eq(winmm_range_tree_find_gap(&t, &req, &a), 0, "gap near the top of u64");
+	tap_eq(ntmm_range_tree_find_gap(&t, &req, &a), 0, "gap near the top of u64");
 	tap_eq(a, ~0ULL - 3 * GRAN + 1, "aligned without overflow");
-	winmm_range_tree_destroy(&t, NULL);
+	ntmm_range_tree_destroy(&t, NULL);
 }
 
 static void test_alloc_failure(void)
 {
-	struct winmm_range_tree t;
-	const struct winmm_range *r;
+	struct ntmm_range_tree t;
+	const struct ntmm_range *r;
 	int i, failures = 0, ok = 1;
 
-	winmm_range_tree_init(&t);
+	ntmm_range_tree_init(&t);
 	for (i = 0; i < 64; i++)
-		winmm_range_tree_insert(&t, i * 2 * GRAN, i * 2 * GRAN + GRAN, NULL);
+		ntmm_range_tree_insert(&t, i * 2 * GRAN, i * 2 * GRAN + GRAN, NULL);
 	for (i = 1; i < 12; i++) {
 		int ret;
 
 		alloc_fail_in = i;
-		ret = winmm_range_tree_insert(&t, 33 * GRAN, 34 * GRAN, NULL);
+		ret = ntmm_range_tree_insert(&t, 33 * GRAN, 34 * GRAN, NULL);
 		alloc_fail_in = 0;
 		if (ret == -ENOMEM)
 			failures++;
-		else if (ret || winmm_range_tree_remove(&t, 33 * GRAN))
+		else if (ret || ntmm_range_tree_remove(&t, 33 * GRAN))
 			ok = 0;
 		alloc_fail_in = i;
-		ret = winmm_range_tree_remove(&t, 40 * GRAN);
+		ret = ntmm_range_tree_remove(&t, 40 * GRAN);
 		alloc_fail_in = 0;
 		/* Removal never fails for memory. */
-		if (ret || winmm_range_tree_insert(&t, 40 * GRAN, 41 * GRAN, NULL))
+		if (ret || ntmm_range_tree_insert(&t, 40 * GRAN, 41 * GRAN, NULL))
 			ok = 0;
 	}
 	tap_ok(failures > 0, "allocation failures were injected (%d)", failures);
 	for (i = 0; i < 64; i++) {
-		r = winmm_range_tree_find(&t, i * 2 * GRAN);
+		r = ntmm_range_tree_find(&t, i * 2 * GRAN);
 		ok &= r && r->start == i * 2 * GRAN && r->end == i * 2 * GRAN + GRAN;
 	}
-	ok &= winmm_range_tree_find(&t, 33 * GRAN) == NULL;
+	ok &= ntmm_range_tree_find(&t, 33 * GRAN) == NULL;
 	tap_ok(ok && t.count == 64, "failed inserts leave the tree unchanged; removals never fail");
-	winmm_range_tree_destroy(&t, NULL);
+	ntmm_range_tree_destroy(&t, NULL);
 }
 
 /* The model: a bitmap of 64 KiB slots in a small space, owners per slot. */
@@ -159,12 +159,12 @@ static int model_fits(u64 slot, u64 n)
 
 static void test_model(void)
 {
-	struct winmm_range_tree t;
+	struct ntmm_range_tree t;
 	unsigned int seed = 12345;
 	int i, ok_find = 1, ok_next = 1, ok_gap = 1, ok_ret = 1, ok_order = 1, next_id = 1;
 	unsigned long live = 0;
 
-	winmm_range_tree_init(&t);
+	ntmm_range_tree_init(&t);
 	memset(model_owner, 0, sizeof(model_owner));
 	memset(model_start, 0, sizeof(model_start));
 	for (i = 0; i < 20000; i++) {
@@ -177,7 +177,7 @@ static void test_model(void)
 
 			if (want == -2)
 				continue;
-			got = winmm_range_tree_insert(&t, slot * GRAN, (slot + n) * GRAN,
+			got = ntmm_range_tree_insert(&t, slot * GRAN, (slot + n) * GRAN,
 						      (void *)(long)next_id);
 			ok_ret &= got == want;
 			if (!got) {
@@ -189,7 +189,7 @@ static void test_model(void)
 			}
 		} else {
 			int want = model_start[slot] ? 0 : -ENOENT;
-			int got = winmm_range_tree_remove(&t, slot * GRAN);
+			int got = ntmm_range_tree_remove(&t, slot * GRAN);
 			int id = model_owner[slot];
 
 			ok_ret &= got == want;
@@ -203,19 +203,19 @@ static void test_model(void)
 		/* Probe a few addresses against the model. */
 		for (s = 0; s < 4; s++) {
 			u64 probe = rand_r(&seed) % (SLOTS * GRAN);
-			const struct winmm_range *r = winmm_range_tree_find(&t, probe);
+			const struct ntmm_range *r = ntmm_range_tree_find(&t, probe);
 			int id = model_owner[probe / GRAN];
 			u64 k;
 
 			ok_find &= id ? (r && (long)r->owner == id) : !r;
-			r = winmm_range_tree_next(&t, probe);
+			r = ntmm_range_tree_next(&t, probe);
 			for (k = probe / GRAN; k < SLOTS && !model_owner[k]; k++)
 				;
 			ok_next &= k == SLOTS ? !r : (r && (long)r->owner == model_owner[k]);
 		}
 		/* And a gap search in both directions. */
 		{
-			struct winmm_gap_request req = {
+			struct ntmm_gap_request req = {
 				.size = (1 + rand_r(&seed) % 6) * GRAN,
 				.align = GRAN << (rand_r(&seed) % 3),
 				.lo = (rand_r(&seed) % (SLOTS / 2)) * GRAN,
@@ -231,19 +231,19 @@ static void test_model(void)
 						want_lo = k;
 					want_hi = k;
 				}
-			got_lo = winmm_range_tree_find_gap(&t, &req, &a);
+			got_lo = ntmm_range_tree_find_gap(&t, &req, &a);
 			ok_gap &= want_lo == ~0ULL ? got_lo == -ENOMEM : (!got_lo && a == want_lo);
 			req.top_down = true;
-			got_hi = winmm_range_tree_find_gap(&t, &req, &a);
+			got_hi = ntmm_range_tree_find_gap(&t, &req, &a);
 			ok_gap &= want_hi == ~0ULL ? got_hi == -ENOMEM : (!got_hi && a == want_hi);
 		}
 	}
 	{
-		const struct winmm_range *r;
+		const struct ntmm_range *r;
 		u64 prev_end = 0;
 		unsigned long seen = 0;
 
-		for (r = winmm_range_tree_next(&t, 0); r; r = winmm_range_tree_next(&t, r->end)) {
+		for (r = ntmm_range_tree_next(&t, 0); r; r = ntmm_range_tree_next(&t, r->end)) {
 			ok_order &= r->start >= prev_end && r->start < r->end;
 			prev_end = r->end;
 			seen++;
@@ -255,7 +255,7 @@ static void test_model(void)
 	tap_ok(ok_next, "next matches the model");
 	tap_ok(ok_gap, "gap search (both directions, 3 alignments) matches the model");
 	tap_ok(ok_order, "in-order iteration is sorted, disjoint and complete (%lu ranges)", live);
-	winmm_range_tree_destroy(&t, NULL);
+	ntmm_range_tree_destroy(&t, NULL);
 }
 
 /*
@@ -264,7 +264,7 @@ static void test_model(void)
  * with its owner, and see an ordered, disjoint tree.
  */
 #define PINNED 64
-static struct winmm_range_tree shared_tree;
+static struct ntmm_range_tree shared_tree;
 static atomic_int writer_done;
 static atomic_long reader_errors, reader_rounds;
 static int pinned_owner[PINNED];
@@ -275,16 +275,16 @@ static void *reader_main(void *arg)
 
 	rcu_register_thread();
 	while (!atomic_load(&writer_done)) {
-		const struct winmm_range *r;
+		const struct ntmm_range *r;
 		u64 prev_end = 0;
 		int p = rand_r(&seed) % PINNED;
 
 		rcu_read_lock();
-		r = winmm_range_tree_find(&shared_tree, (u64)p * 2 * GRAN + 123);
+		r = ntmm_range_tree_find(&shared_tree, (u64)p * 2 * GRAN + 123);
 		if (!r || r->owner != &pinned_owner[p] || r->start != (u64)p * 2 * GRAN)
 			atomic_fetch_add(&reader_errors, 1);
-		for (r = winmm_range_tree_next(&shared_tree, 0); r;
-		     r = winmm_range_tree_next(&shared_tree, r->end)) {
+		for (r = ntmm_range_tree_next(&shared_tree, 0); r;
+		     r = ntmm_range_tree_next(&shared_tree, r->end)) {
 			if (r->start < prev_end || r->end <= r->start)
 				atomic_fetch_add(&reader_errors, 1);
 			prev_end = r->end;
@@ -302,18 +302,18 @@ static void test_concurrent(void)
 	unsigned int seed = 7;
 	int i, writer_errors = 0;
 
-	winmm_range_tree_init(&shared_tree);
+	ntmm_range_tree_init(&shared_tree);
 	rcu_register_thread();
 	for (i = 0; i < PINNED; i++)
-		winmm_range_tree_insert(&shared_tree, (u64)i * 2 * GRAN,
+		ntmm_range_tree_insert(&shared_tree, (u64)i * 2 * GRAN,
 					(u64)i * 2 * GRAN + GRAN, &pinned_owner[i]);
 	for (i = 0; i < 3; i++)
 		pthread_create(&readers[i], NULL, reader_main, (void *)(long)(i + 1));
 	for (i = 0; i < 200000; i++) {
 		u64 slot = 2 * (rand_r(&seed) % PINNED) + 1;
 
-		if (winmm_range_tree_insert(&shared_tree, slot * GRAN, slot * GRAN + GRAN, NULL) &&
-		    winmm_range_tree_remove(&shared_tree, slot * GRAN))
+		if (ntmm_range_tree_insert(&shared_tree, slot * GRAN, slot * GRAN + GRAN, NULL) &&
+		    ntmm_range_tree_remove(&shared_tree, slot * GRAN))
 			writer_errors++;
 	}
 	atomic_store(&writer_done, 1);
@@ -325,7 +325,7 @@ static void test_concurrent(void)
 	tap_eq(atomic_load(&reader_errors), 0,
 	       "readers always saw pinned ranges and an ordered tree");
 	synchronize_rcu();
-	winmm_range_tree_destroy(&shared_tree, NULL);
+	ntmm_range_tree_destroy(&shared_tree, NULL);
 	rcu_barrier();
 	rcu_unregister_thread();
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite winmm_core: module/core/ built into the kernel, with real RCU.
+ * KUnit suite ntmm_core: module/core/ built into the kernel, with real RCU.
  */
 #include <kunit/test.h>
 #include <linux/random.h>
@@ -13,57 +13,57 @@
 
 static void range_tree_lookup_test(struct kunit *test)
 {
-	struct winmm_range_tree t;
-	const struct winmm_range *r;
+	struct ntmm_range_tree t;
+	const struct ntmm_range *r;
 	int a, b;
 
-	winmm_range_tree_init(&t);
-	KUNIT_ASSERT_EQ(test, winmm_range_tree_insert(&t, 2 * GRAN, 3 * GRAN, &a), 0);
-	KUNIT_ASSERT_EQ(test, winmm_range_tree_insert(&t, 5 * GRAN, 7 * GRAN, &b), 0);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_range_tree_insert(&t, 3 * GRAN - 1, 4 * GRAN, NULL),
+	ntmm_range_tree_init(&t);
+	KUNIT_ASSERT_EQ(test, ntmm_range_tree_insert(&t, 2 * GRAN, 3 * GRAN, &a), 0);
+	KUNIT_ASSERT_EQ(test, ntmm_range_tree_insert(&t, 5 * GRAN, 7 * GRAN, &b), 0);
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_range_tree_insert(&t, 3 * GRAN - 1, 4 * GRAN, NULL),
 			    -EEXIST, "overlap must be refused");
-	KUNIT_EXPECT_EQ_MSG(test, winmm_range_tree_insert(&t, GRAN, GRAN, NULL), -EINVAL,
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_range_tree_insert(&t, GRAN, GRAN, NULL), -EINVAL,
 			    "empty range must be refused");
 	/* The writer may read without RCU: it owns the tree. */
-	r = winmm_range_tree_find(&t, 3 * GRAN - 1);
+	r = ntmm_range_tree_find(&t, 3 * GRAN - 1);
 	KUNIT_EXPECT_PTR_EQ(test, r ? r->owner : NULL, (void *)&a);
-	KUNIT_EXPECT_NULL(test, winmm_range_tree_find(&t, 3 * GRAN));
-	r = winmm_range_tree_next(&t, 3 * GRAN);
+	KUNIT_EXPECT_NULL(test, ntmm_range_tree_find(&t, 3 * GRAN));
+	r = ntmm_range_tree_next(&t, 3 * GRAN);
 	KUNIT_EXPECT_PTR_EQ(test, r ? r->owner : NULL, (void *)&b);
-	KUNIT_EXPECT_NULL(test, winmm_range_tree_next(&t, 7 * GRAN));
-	KUNIT_EXPECT_EQ(test, winmm_range_tree_remove(&t, 5 * GRAN + 1), -ENOENT);
-	KUNIT_EXPECT_EQ(test, winmm_range_tree_remove(&t, 5 * GRAN), 0);
-	KUNIT_EXPECT_NULL(test, winmm_range_tree_find(&t, 5 * GRAN));
+	KUNIT_EXPECT_NULL(test, ntmm_range_tree_next(&t, 7 * GRAN));
+	KUNIT_EXPECT_EQ(test, ntmm_range_tree_remove(&t, 5 * GRAN + 1), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ntmm_range_tree_remove(&t, 5 * GRAN), 0);
+	KUNIT_EXPECT_NULL(test, ntmm_range_tree_find(&t, 5 * GRAN));
 	KUNIT_EXPECT_EQ(test, t.count, 1UL);
 	synchronize_rcu();
-	winmm_range_tree_destroy(&t, NULL);
+	ntmm_range_tree_destroy(&t, NULL);
 }
 
 static void range_tree_gap_test(struct kunit *test)
 {
-	struct winmm_range_tree t;
-	struct winmm_gap_request req = { .size = 2 * GRAN, .align = GRAN,
+	struct ntmm_range_tree t;
+	struct ntmm_gap_request req = { .size = 2 * GRAN, .align = GRAN,
 					 .lo = GRAN, .hi = 16 * GRAN };
 	u64 addr = 0;
 
-	winmm_range_tree_init(&t);
-	KUNIT_ASSERT_EQ(test, winmm_range_tree_insert(&t, GRAN, 2 * GRAN, NULL), 0);
-	KUNIT_ASSERT_EQ(test, winmm_range_tree_insert(&t, 3 * GRAN, 5 * GRAN, NULL), 0);
-	KUNIT_ASSERT_EQ(test, winmm_range_tree_insert(&t, 14 * GRAN, 15 * GRAN, NULL), 0);
-	KUNIT_EXPECT_EQ(test, winmm_range_tree_find_gap(&t, &req, &addr), 0);
+	ntmm_range_tree_init(&t);
+	KUNIT_ASSERT_EQ(test, ntmm_range_tree_insert(&t, GRAN, 2 * GRAN, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ntmm_range_tree_insert(&t, 3 * GRAN, 5 * GRAN, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ntmm_range_tree_insert(&t, 14 * GRAN, 15 * GRAN, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ntmm_range_tree_find_gap(&t, &req, &addr), 0);
 	KUNIT_EXPECT_EQ_MSG(test, addr, 5 * GRAN, "the 1-slot hole at 2 is too small");
 	req.top_down = true;
-	KUNIT_EXPECT_EQ(test, winmm_range_tree_find_gap(&t, &req, &addr), 0);
+	KUNIT_EXPECT_EQ(test, ntmm_range_tree_find_gap(&t, &req, &addr), 0);
 	KUNIT_EXPECT_EQ_MSG(test, addr, 12 * GRAN, "highest fit below the range at 14");
 	req.align = 8 * GRAN;
 	req.top_down = false;
-	KUNIT_EXPECT_EQ(test, winmm_range_tree_find_gap(&t, &req, &addr), 0);
+	KUNIT_EXPECT_EQ(test, ntmm_range_tree_find_gap(&t, &req, &addr), 0);
 	KUNIT_EXPECT_EQ(test, addr, 8 * GRAN);
 	req.size = 12 * GRAN;
-	KUNIT_EXPECT_EQ(test, winmm_range_tree_find_gap(&t, &req, &addr), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, ntmm_range_tree_find_gap(&t, &req, &addr), -ENOMEM);
 	req.align = 3;
-	KUNIT_EXPECT_EQ(test, winmm_range_tree_find_gap(&t, &req, &addr), -EINVAL);
-	winmm_range_tree_destroy(&t, NULL);
+	KUNIT_EXPECT_EQ(test, ntmm_range_tree_find_gap(&t, &req, &addr), -EINVAL);
+	ntmm_range_tree_destroy(&t, NULL);
 }
 
 static int released;
@@ -77,27 +77,27 @@ static void count_release(void *owner)
 static void range_tree_model_test(struct kunit *test)
 {
 	static u8 owner[128];
-	struct winmm_range_tree t;
+	struct ntmm_range_tree t;
 	int i, id = 0, live = 0;
 	long found;
 
 	memset(owner, 0, sizeof(owner));
-	winmm_range_tree_init(&t);
+	ntmm_range_tree_init(&t);
 	for (i = 0; i < 3000; i++) {
 		u32 slot = get_random_u32_below(128), n = 1 + get_random_u32_below(4), s;
-		const struct winmm_range *r;
+		const struct ntmm_range *r;
 		bool free = slot + n <= 128;
 
 		for (s = slot; free && s < slot + n; s++)
 			free = !owner[s];
 		if (get_random_u32_below(2)) {
 			u8 next = id % 254 + 1;	/* owners 1..254; 0 is a free slot */
-			int ret = winmm_range_tree_insert(&t, slot * GRAN, (slot + n) * GRAN,
+			int ret = ntmm_range_tree_insert(&t, slot * GRAN, (slot + n) * GRAN,
 							  (void *)(long)next);
 
 			if (slot + n > 128) {
 				if (!ret)
-					winmm_range_tree_remove(&t, slot * GRAN);
+					ntmm_range_tree_remove(&t, slot * GRAN);
 				continue;
 			}
 			KUNIT_ASSERT_EQ(test, ret, free ? 0 : -EEXIST);
@@ -108,23 +108,23 @@ static void range_tree_model_test(struct kunit *test)
 				live++;
 			}
 		} else {
-			r = winmm_range_tree_find(&t, slot * GRAN);
+			r = ntmm_range_tree_find(&t, slot * GRAN);
 			if (r && r->start == slot * GRAN) {
 				u8 gone = owner[slot];
 
-				KUNIT_ASSERT_EQ(test, winmm_range_tree_remove(&t, slot * GRAN), 0);
+				KUNIT_ASSERT_EQ(test, ntmm_range_tree_remove(&t, slot * GRAN), 0);
 				for (s = slot; s < 128 && owner[s] == gone; s++)
 					owner[s] = 0;
 				live--;
 			} else {
-				KUNIT_ASSERT_EQ(test, winmm_range_tree_remove(&t, slot * GRAN),
+				KUNIT_ASSERT_EQ(test, ntmm_range_tree_remove(&t, slot * GRAN),
 						-ENOENT);
 			}
 		}
 		slot = get_random_u32_below(128);
 		/* Look up under RCU, check outside it: a failed assert does not return. */
 		rcu_read_lock();
-		r = winmm_range_tree_find(&t, slot * GRAN + 7);
+		r = ntmm_range_tree_find(&t, slot * GRAN + 7);
 		found = r ? (long)r->owner : 0;
 		rcu_read_unlock();
 		KUNIT_ASSERT_EQ_MSG(test, found, (long)owner[slot],
@@ -133,7 +133,7 @@ static void range_tree_model_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t.count, (unsigned long)live);
 	released = 0;
 	synchronize_rcu();
-	winmm_range_tree_destroy(&t, count_release);
+	ntmm_range_tree_destroy(&t, count_release);
 	KUNIT_EXPECT_EQ_MSG(test, released, live, "destroy releases every owner once");
 }
 
@@ -157,7 +157,7 @@ static void nt_rules_test(struct kunit *test)
 			NT_ACCESS_READ | NT_ACCESS_EXECUTE);
 }
 
-static struct kunit_case winmm_core_cases[] = {
+static struct kunit_case ntmm_core_cases[] = {
 	KUNIT_CASE(nt_rules_test),
 	KUNIT_CASE(range_tree_lookup_test),
 	KUNIT_CASE(range_tree_gap_test),
@@ -165,13 +165,13 @@ static struct kunit_case winmm_core_cases[] = {
 	{}
 };
 
-static struct kunit_suite winmm_core_suite = {
-	.name = "winmm_core",
-	.test_cases = winmm_core_cases,
+static struct kunit_suite ntmm_core_suite = {
+	.name = "ntmm_core",
+	.test_cases = ntmm_core_cases,
 };
 
-kunit_test_suite(winmm_core_suite);
+kunit_test_suite(ntmm_core_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-MODULE_DESCRIPTION("KUnit tests for winmm");
+MODULE_DESCRIPTION("KUnit tests for ntmm");
 MODULE_LICENSE("GPL");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite winmm_dev: the ioctl entry and address-space contexts, driven
+ * KUnit suite ntmm_dev: the ioctl entry and address-space contexts, driven
  * with real user memory mapped into the test thread (kunit_vm_mmap).
  */
 #include <kunit/test.h>
@@ -8,13 +8,13 @@
 #include <linux/sched/mm.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
 #include "abi/layout.h"
-#include "winmm.h"
+#include "ntmm.h"
 
-WINMM_ABI_CHECK_ALL()
-WINMM_ABI_CHECK_VER0()
+NTMM_ABI_CHECK_ALL()
+NTMM_ABI_CHECK_VER0()
 
 struct dev_test_buf {
 	u32 size;
@@ -42,119 +42,119 @@ static void copy_struct_in_test(struct kunit *test)
 
 	in.size = sizeof(k);
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &in, sizeof(in)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_copy_struct_in(&k, sizeof(k), 8, u), 0);
+	KUNIT_EXPECT_EQ(test, ntmm_copy_struct_in(&k, sizeof(k), 8, u), 0);
 	KUNIT_EXPECT_EQ(test, k.field, 0x1122334455667788ULL);
 
 	in.size = 8;	/* an older, shorter caller: the rest reads as zero */
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &in, sizeof(in)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_copy_struct_in(&k, sizeof(k), 8, u), 0);
+	KUNIT_EXPECT_EQ(test, ntmm_copy_struct_in(&k, sizeof(k), 8, u), 0);
 	KUNIT_EXPECT_EQ_MSG(test, k.field, 0ULL, "short struct must be zero-extended");
 
 	in.size = sizeof(in);	/* a newer caller with zeros past our struct */
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &in, sizeof(in)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_copy_struct_in(&k, sizeof(k), 8, u), 0);
+	KUNIT_EXPECT_EQ(test, ntmm_copy_struct_in(&k, sizeof(k), 8, u), 0);
 
 	in.tail[63] = 1;	/* ... that sets something we do not know */
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &in, sizeof(in)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_copy_struct_in(&k, sizeof(k), 8, u), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntmm_copy_struct_in(&k, sizeof(k), 8, u), -EINVAL);
 
 	in.size = 4;
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &in, sizeof(in)), 0UL);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_copy_struct_in(&k, sizeof(k), 8, u), -EINVAL,
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_copy_struct_in(&k, sizeof(k), 8, u), -EINVAL,
 			    "size below the first version");
 	in.size = PAGE_SIZE + 8;
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &in, sizeof(in)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_copy_struct_in(&k, sizeof(k), 8, u), -EINVAL);
-	KUNIT_EXPECT_EQ(test, winmm_copy_struct_in(&k, sizeof(k), 8, NULL), -EFAULT);
+	KUNIT_EXPECT_EQ(test, ntmm_copy_struct_in(&k, sizeof(k), 8, u), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntmm_copy_struct_in(&k, sizeof(k), 8, NULL), -EFAULT);
 	/* The size is readable but the struct runs off the end of the page. */
 	in.size = 16;
 	KUNIT_ASSERT_EQ(test, copy_to_user(u + PAGE_SIZE - 4, &in, 4), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_copy_struct_in(&k, sizeof(k), 8, u + PAGE_SIZE - 4),
+	KUNIT_EXPECT_EQ(test, ntmm_copy_struct_in(&k, sizeof(k), 8, u + PAGE_SIZE - 4),
 			-EFAULT);
 }
 
 static void process_context_test(struct kunit *test)
 {
-	struct winmm_process *a, *b, *other;
+	struct ntmm_process *a, *b, *other;
 	unsigned int before;
 	struct mm_struct *mm2;
 
 	dev_user_page(test);	/* gives the test thread an mm */
-	before = winmm_process_count();
-	a = winmm_process_get(current->mm);
+	before = ntmm_process_count();
+	a = ntmm_process_get(current->mm);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, a);
-	b = winmm_process_get(current->mm);
+	b = ntmm_process_get(current->mm);
 	KUNIT_EXPECT_PTR_EQ_MSG(test, a, b, "one mm, one context");
-	KUNIT_EXPECT_EQ(test, winmm_process_count(), before + 1);
+	KUNIT_EXPECT_EQ(test, ntmm_process_count(), before + 1);
 
 	mm2 = mm_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, mm2);
-	other = winmm_process_get(mm2);
+	other = ntmm_process_get(mm2);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
 	KUNIT_EXPECT_PTR_NE_MSG(test, a, other, "another mm, another context");
-	KUNIT_EXPECT_EQ(test, winmm_process_count(), before + 2);
+	KUNIT_EXPECT_EQ(test, ntmm_process_count(), before + 2);
 
-	winmm_process_put(other);
+	ntmm_process_put(other);
 	mmput(mm2);	/* the context's mmgrab() kept it valid until now */
-	KUNIT_EXPECT_EQ(test, winmm_process_count(), before + 1);
-	winmm_process_put(b);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_process_count(), before + 1,
+	KUNIT_EXPECT_EQ(test, ntmm_process_count(), before + 1);
+	ntmm_process_put(b);
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_process_count(), before + 1,
 			    "a reference remains");
-	winmm_process_put(a);
-	KUNIT_EXPECT_EQ(test, winmm_process_count(), before);
+	ntmm_process_put(a);
+	KUNIT_EXPECT_EQ(test, ntmm_process_count(), before);
 }
 
 static void ioctl_dispatch_test(struct kunit *test)
 {
 	void __user *u = dev_user_page(test);
-	struct winmm_version v = { .size = sizeof(v) };
-	struct winmm_process *proc, *foreign;
+	struct ntmm_version v = { .size = sizeof(v) };
+	struct ntmm_process *proc, *foreign;
 	struct mm_struct *mm2;
 	unsigned int cmd;
 
-	proc = winmm_process_get(current->mm);
+	proc = ntmm_process_get(current->mm);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, proc);
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &v, sizeof(v)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_ioctl(NULL, proc, WINMM_IOC_VERSION, u), 0L);
+	KUNIT_EXPECT_EQ(test, ntmm_ioctl(NULL, proc, NTMM_IOC_VERSION, u), 0L);
 	KUNIT_ASSERT_EQ(test, copy_from_user(&v, u, sizeof(v)), 0UL);
-	KUNIT_EXPECT_EQ(test, v.abi_version, (u32)WINMM_ABI_VERSION);
-	KUNIT_EXPECT_EQ(test, v.status, WINMM_STATUS_SUCCESS);
-	KUNIT_EXPECT_TRUE(test, v.features & WINMM_FEATURE_SYSTEM_INFO);
+	KUNIT_EXPECT_EQ(test, v.abi_version, (u32)NTMM_ABI_VERSION);
+	KUNIT_EXPECT_EQ(test, v.status, NTMM_STATUS_SUCCESS);
+	KUNIT_EXPECT_TRUE(test, v.features & NTMM_FEATURE_SYSTEM_INFO);
 
 	KUNIT_EXPECT_EQ_MSG(test,
-			    winmm_ioctl(NULL, proc, _IOWR('W', 0, struct winmm_version), u),
+			    ntmm_ioctl(NULL, proc, _IOWR('W', 0, struct ntmm_version), u),
 			    -ENOTTY, "foreign ioctl type");
-	cmd = _IOR(WINMM_IOC_MAGIC, 0, struct winmm_version);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(NULL, proc, cmd, u), -ENOTTY, "wrong direction");
-	cmd = _IOWR(WINMM_IOC_MAGIC, 0x7f, struct winmm_version);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(NULL, proc, cmd, u), -ENOTTY, "unknown number");
-	KUNIT_EXPECT_EQ(test, winmm_ioctl(NULL, proc, WINMM_IOC_VERSION, NULL), -EFAULT);
+	cmd = _IOR(NTMM_IOC_MAGIC, 0, struct ntmm_version);
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_ioctl(NULL, proc, cmd, u), -ENOTTY, "wrong direction");
+	cmd = _IOWR(NTMM_IOC_MAGIC, 0x7f, struct ntmm_version);
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_ioctl(NULL, proc, cmd, u), -ENOTTY, "unknown number");
+	KUNIT_EXPECT_EQ(test, ntmm_ioctl(NULL, proc, NTMM_IOC_VERSION, NULL), -EFAULT);
 	v.__pad0 = 1;
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &v, sizeof(v)), 0UL);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(NULL, proc, WINMM_IOC_VERSION, u), -EINVAL,
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_ioctl(NULL, proc, NTMM_IOC_VERSION, u), -EINVAL,
 			    "non-zero padding");
 
 	mm2 = mm_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, mm2);
-	foreign = winmm_process_get(mm2);
+	foreign = ntmm_process_get(mm2);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, foreign);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_ioctl(NULL, foreign, WINMM_IOC_VERSION, u), -EACCES,
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_ioctl(NULL, foreign, NTMM_IOC_VERSION, u), -EACCES,
 			    "another mm's context must refuse this thread");
-	winmm_process_put(foreign);
+	ntmm_process_put(foreign);
 	mmput(mm2);
-	winmm_process_put(proc);
+	ntmm_process_put(proc);
 }
 
 static void system_info_test(struct kunit *test)
 {
 	void __user *u = dev_user_page(test);
-	struct winmm_system_info si = { .size = sizeof(si) };
-	struct winmm_process *proc;
+	struct ntmm_system_info si = { .size = sizeof(si) };
+	struct ntmm_process *proc;
 
-	proc = winmm_process_get(current->mm);
+	proc = ntmm_process_get(current->mm);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, proc);
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &si, sizeof(si)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_ioctl(NULL, proc, WINMM_IOC_SYSTEM_INFO, u), 0L);
+	KUNIT_EXPECT_EQ(test, ntmm_ioctl(NULL, proc, NTMM_IOC_SYSTEM_INFO, u), 0L);
 	KUNIT_ASSERT_EQ(test, copy_from_user(&si, u, sizeof(si)), 0UL);
 	KUNIT_EXPECT_EQ(test, si.page_size, 4096U);
 	KUNIT_EXPECT_EQ(test, si.allocation_granularity, 65536U);
@@ -165,10 +165,10 @@ static void system_info_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, si.max_address & 0xffff, 0xffffULL,
 			    "max address is the last byte of a 64 KiB unit");
 	KUNIT_EXPECT_LT(test, si.max_address, (u64)TASK_SIZE);
-	winmm_process_put(proc);
+	ntmm_process_put(proc);
 }
 
-static struct kunit_case winmm_dev_cases[] = {
+static struct kunit_case ntmm_dev_cases[] = {
 	KUNIT_CASE(copy_struct_in_test),
 	KUNIT_CASE(process_context_test),
 	KUNIT_CASE(ioctl_dispatch_test),
@@ -176,9 +176,9 @@ static struct kunit_case winmm_dev_cases[] = {
 	{}
 };
 
-static struct kunit_suite winmm_dev_suite = {
-	.name = "winmm_dev",
-	.test_cases = winmm_dev_cases,
+static struct kunit_suite ntmm_dev_suite = {
+	.name = "ntmm_dev",
+	.test_cases = ntmm_dev_cases,
 };
 
-kunit_test_suite(winmm_dev_suite);
+kunit_test_suite(ntmm_dev_suite);

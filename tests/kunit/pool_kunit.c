@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite winmm_pool: the ExAllocatePool2 family's rules (item 42), its
+ * KUnit suite ntmm_pool: the ExAllocatePool2 family's rules (item 42), its
  * atomic-context behaviour, per-tag accounting (also under four threads),
  * the verifier's refusals (item 43), lookaside lists, big blocks, special
  * pool's guard pages, and quota.
@@ -15,10 +15,10 @@
 #include <linux/slab.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
-#include <winmm/wdm.h>
+#include <ntmm/wdm.h>
 
 #include "pool.h"
-#include "winmm.h"
+#include "ntmm.h"
 
 #define TAG(a, b, c, d)	((u32)(a) | (u32)(b) << 8 | (u32)(c) << 16 | (u32)(d) << 24)
 
@@ -28,7 +28,7 @@ static void expect_counts(struct kunit *test, u32 tag, unsigned int kind,
 	unsigned long a = 0, f = 0;
 	long b = 0;
 
-	KUNIT_ASSERT_TRUE(test, winmm_pool_tag_counts(tag, kind, &a, &f, &b));
+	KUNIT_ASSERT_TRUE(test, ntmm_pool_tag_counts(tag, kind, &a, &f, &b));
 	KUNIT_EXPECT_EQ(test, a, allocs);
 	KUNIT_EXPECT_EQ(test, f, frees);
 	KUNIT_EXPECT_EQ(test, b, bytes);
@@ -74,8 +74,8 @@ static void pool_rules_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, L1_CACHE_BYTES));
 	ExFreePoolWithTag(p, tag);
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, 2, 2, 0);
-	expect_counts(test, tag, WINMM_POOL_PAGED, 2, 2, 0);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, 2, 2, 0);
+	expect_counts(test, tag, NTMM_POOL_PAGED, 2, 2, 0);
 }
 
 struct pool_atomic {
@@ -109,7 +109,7 @@ static void pool_atomic_test(struct kunit *test)
 	destroy_timer_on_stack(&a.timer);
 	KUNIT_EXPECT_NOT_NULL(test, a.nonpaged);
 	KUNIT_EXPECT_NULL(test, a.paged);
-	expect_counts(test, TAG('K', 'a', 't', 'm'), WINMM_POOL_NONPAGED, 1, 1, 0);
+	expect_counts(test, TAG('K', 'a', 't', 'm'), NTMM_POOL_NONPAGED, 1, 1, 0);
 }
 
 static void pool_verifier_test(struct kunit *test)
@@ -121,14 +121,14 @@ static void pool_verifier_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	/* The wrong tag: reported, and the block stays live and usable. */
 	ExFreePoolWithTag(p, TAG('W', 'r', 'n', 'g'));
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 0, 48);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, 1, 0, 48);
 	p[47] = 0x5a;
 	KUNIT_EXPECT_EQ(test, p[47], 0x5a);
 	ExFreePoolWithTag(p, tag);
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 1, 0);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, 1, 1, 0);
 	/* A second free: reported, nothing freed or counted. */
 	ExFreePoolWithTag(p, tag);
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 1, 0);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, 1, 1, 0);
 	/* Memory the pool never gave: reported, left alone. */
 	not_pool = kmalloc(64, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, not_pool);
@@ -175,7 +175,7 @@ static void pool_lookaside_test(struct kunit *test)
 	KUNIT_EXPECT_PTR_NE(test, a, b);
 	ExFreePoolWithTag(a, tag);
 	ExFreePoolWithTag(b, tag);
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, 4, 4, 0);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, 4, 4, 0);
 }
 
 #define POOL_RACE_ROUNDS	2000
@@ -220,13 +220,13 @@ static void pool_race_test(struct kunit *test)
 	}
 	init_completion(&r->done);
 	for (i = 0; i < 2; i++)
-		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(pool_race_fn, r, "winmm-race-%d", i)));
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(pool_race_fn, r, "ntmm-race-%d", i)));
 	for (round = 1; round <= POOL_RACE_ROUNDS; round++) {
 		reinit_completion(&r->done);
 		atomic_set_release(&r->go, round);
 		wait_for_completion(&r->done);
 	}
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, POOL_RACE_ROUNDS, POOL_RACE_ROUNDS, 0);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, POOL_RACE_ROUNDS, POOL_RACE_ROUNDS, 0);
 }
 
 /*
@@ -246,10 +246,10 @@ static void pool_big_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p[0], 0);
 	KUNIT_EXPECT_EQ(test, p[16383], 0);
 	ExFreePoolWithTag(p, TAG('W', 'r', 'n', 'g'));
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 0, 16384);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, 1, 0, 16384);
 	p[16383] = 0x5a;
 	ExFreePoolWithTag(p, tag);
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 1, 0);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, 1, 1, 0);
 
 	/* Beyond what kmalloc gives: vmalloc'd where the caller may sleep. */
 	v = ExAllocatePool2(POOL_FLAG_NON_PAGED, KMALLOC_MAX_SIZE + PAGE_SIZE, tag);
@@ -259,13 +259,13 @@ static void pool_big_test(struct kunit *test)
 	ExFreePool(v);
 	/* A second free of a big block: refused, nothing counted. */
 	ExFreePool(v);
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, 2, 2, 0);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, 2, 2, 0);
 
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, (size_t)INT_MAX + 1, tag));
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED, SIZE_MAX, tag));
 	/* More than the machine has: NULL, and no allocation-failure splat. */
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, INT_MAX, tag));
-	expect_counts(test, tag, WINMM_POOL_PAGED, 0, 0, 0);
+	expect_counts(test, tag, NTMM_POOL_PAGED, 0, 0, 0);
 }
 
 /* Does reading the byte at @p fault? Probed, not touched for real. */
@@ -293,11 +293,11 @@ static void pool_special_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pool_faults(p));
 	KUNIT_EXPECT_TRUE(test, pool_faults(p + 99));
 	ExFreePoolWithTag(p, tag);
-	expect_counts(test, tag, WINMM_POOL_NONPAGED, 1, 1, 0);
+	expect_counts(test, tag, NTMM_POOL_NONPAGED, 1, 1, 0);
 
-	winmm_pool_special_set_underrun(true);
+	ntmm_pool_special_set_underrun(true);
 	p = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_SPECIAL_POOL, 100, tag);
-	winmm_pool_special_set_underrun(false);
+	ntmm_pool_special_set_underrun(false);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, PAGE_SIZE));
 	KUNIT_EXPECT_FALSE(test, pool_faults(p));
@@ -312,11 +312,11 @@ static void pool_special_list_test(struct kunit *test)
 	const u32 listed = TAG('K', 'l', 's', 't'), other = TAG('K', 'o', 't', 'h');
 	u8 *p, *q;
 
-	KUNIT_EXPECT_EQ(test, winmm_pool_special_parse("Kabc,Kdefg"), -EINVAL);
-	KUNIT_ASSERT_EQ(test, winmm_pool_special_parse("Kabc,Klst"), 0);
+	KUNIT_EXPECT_EQ(test, ntmm_pool_special_parse("Kabc,Kdefg"), -EINVAL);
+	KUNIT_ASSERT_EQ(test, ntmm_pool_special_parse("Kabc,Klst"), 0);
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 40, listed);
 	q = ExAllocatePool2(POOL_FLAG_NON_PAGED, 40, other);
-	KUNIT_EXPECT_EQ(test, winmm_pool_special_parse(""), 0);
+	KUNIT_EXPECT_EQ(test, ntmm_pool_special_parse(""), 0);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)(p + 40), PAGE_SIZE));
@@ -330,23 +330,23 @@ static void pool_special_list_test(struct kunit *test)
 static void pool_quota_test(struct kunit *test)
 {
 	const u32 tag = TAG('K', 'q', 't', 'a');
-	struct winmm_process *proc;
+	struct ntmm_process *proc;
 	void *p, *q;
 
 	KUNIT_ASSERT_NE(test, kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ,
 					    MAP_ANONYMOUS | MAP_PRIVATE, 0), 0UL);
-	proc = winmm_process_get(current->mm);
+	proc = ntmm_process_get(current->mm);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(proc));
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_USE_QUOTA, 1000, tag);
 	q = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_USE_QUOTA, 5000, tag);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_EXPECT_EQ(test, winmm_pool_quota_usage(proc, WINMM_POOL_NONPAGED), 1000L);
-	KUNIT_EXPECT_EQ(test, winmm_pool_quota_usage(proc, WINMM_POOL_PAGED), 5000L);
+	KUNIT_EXPECT_EQ(test, ntmm_pool_quota_usage(proc, NTMM_POOL_NONPAGED), 1000L);
+	KUNIT_EXPECT_EQ(test, ntmm_pool_quota_usage(proc, NTMM_POOL_PAGED), 5000L);
 	ExFreePoolWithTag(p, tag);
-	KUNIT_EXPECT_EQ(test, winmm_pool_quota_usage(proc, WINMM_POOL_NONPAGED), 0L);
+	KUNIT_EXPECT_EQ(test, ntmm_pool_quota_usage(proc, NTMM_POOL_NONPAGED), 0L);
 	/* A charge outlives the context it was charged to. */
-	winmm_process_put(proc);
+	ntmm_process_put(proc);
 	ExFreePoolWithTag(q, tag);
 }
 
@@ -402,7 +402,7 @@ static void pool_concurrency_test(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, w);
 	for (t = 0; t < ARRAY_SIZE(pool_mt_tags); t++)
-		if (winmm_pool_tag_counts(pool_mt_tags[t], WINMM_POOL_NONPAGED, &a, &f, &b)) {
+		if (ntmm_pool_tag_counts(pool_mt_tags[t], NTMM_POOL_NONPAGED, &a, &f, &b)) {
 			allocs += a;
 			frees += f;
 			bytes += b;
@@ -410,14 +410,14 @@ static void pool_concurrency_test(struct kunit *test)
 	for (i = 0; i < POOL_THREADS; i++)
 		init_completion(&w[i].done);
 	for (i = 0; i < POOL_THREADS; i++) {
-		struct task_struct *k = kthread_run(pool_worker_fn, &w[i], "winmm-pool-%u", i);
+		struct task_struct *k = kthread_run(pool_worker_fn, &w[i], "ntmm-pool-%u", i);
 
 		KUNIT_ASSERT_FALSE(test, IS_ERR(k));
 	}
 	for (i = 0; i < POOL_THREADS; i++)
 		wait_for_completion(&w[i].done);
 	for (t = 0; t < ARRAY_SIZE(pool_mt_tags); t++)
-		if (winmm_pool_tag_counts(pool_mt_tags[t], WINMM_POOL_NONPAGED, &a, &f, &b)) {
+		if (ntmm_pool_tag_counts(pool_mt_tags[t], NTMM_POOL_NONPAGED, &a, &f, &b)) {
 			allocs -= a;
 			frees -= f;
 			bytes -= b;
@@ -451,7 +451,7 @@ static struct kunit_case pool_cases[] = {
 };
 
 static struct kunit_suite pool_suite = {
-	.name = "winmm_pool",
+	.name = "ntmm_pool",
 	.test_cases = pool_cases,
 };
 

@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite winmm_vm: the fault handler, driven for real. The test thread
- * gets an mm (kunit_vm_mmap), opens /dev/winmm, allocates through the ioctl
+ * KUnit suite ntmm_vm: the fault handler, driven for real. The test thread
+ * gets an mm (kunit_vm_mmap), opens /dev/ntmm, allocates through the ioctl
  * path, and touches the memory with copy_{from,to}_user, whose page faults
- * go through winmm's fault handler: a refused fault makes the copy fail.
+ * go through ntmm's fault handler: a refused fault makes the copy fail.
  */
 #include <kunit/test.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mman.h>
 #include <linux/uaccess.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
-#include "winmm.h"
+#include "ntmm.h"
 
 struct vm_fixture {
 	struct file *file;
-	struct winmm_process *proc;
+	struct ntmm_process *proc;
 	void __user *scratch;	/* user memory for ioctl structs */
 };
 
@@ -38,8 +38,8 @@ static struct vm_fixture *vm_fixture(struct kunit *test)
 				MAP_ANONYMOUS | MAP_PRIVATE, 0);
 	KUNIT_ASSERT_NE_MSG(test, scratch, 0UL, "kunit_vm_mmap failed");
 	f->scratch = (void __user *)scratch;
-	f->file = filp_open(WINMM_DEVICE_PATH, O_RDWR, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(f->file), "open %s: %ld", WINMM_DEVICE_PATH,
+	f->file = filp_open(NTMM_DEVICE_PATH, O_RDWR, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(f->file), "open %s: %ld", NTMM_DEVICE_PATH,
 			       PTR_ERR(f->file));
 	f->proc = f->file->private_data;
 	kunit_alloc_resource(test, NULL, vm_fixture_exit, GFP_KERNEL, f);
@@ -51,7 +51,7 @@ static u32 vm_call(struct kunit *test, struct vm_fixture *f, unsigned int cmd,
 		   void *arg, size_t size)
 {
 	KUNIT_ASSERT_EQ(test, copy_to_user(f->scratch, arg, size), 0UL);
-	KUNIT_ASSERT_EQ(test, winmm_ioctl(f->file, f->proc, cmd, f->scratch), 0L);
+	KUNIT_ASSERT_EQ(test, ntmm_ioctl(f->file, f->proc, cmd, f->scratch), 0L);
 	KUNIT_ASSERT_EQ(test, copy_from_user(arg, f->scratch, size), 0UL);
 	return ((u32 *)arg)[1];
 }
@@ -59,29 +59,29 @@ static u32 vm_call(struct kunit *test, struct vm_fixture *f, unsigned int cmd,
 static unsigned long vm_alloc(struct kunit *test, struct vm_fixture *f, unsigned long addr,
 			      unsigned long len, u32 type, u32 protect)
 {
-	struct winmm_alloc a = { .size = sizeof(a), .type = type, .protect = protect,
+	struct ntmm_alloc a = { .size = sizeof(a), .type = type, .protect = protect,
 				 .address = addr, .length = len };
 
-	KUNIT_ASSERT_EQ(test, vm_call(test, f, WINMM_IOC_ALLOCATE, &a, sizeof(a)),
-			WINMM_STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, vm_call(test, f, NTMM_IOC_ALLOCATE, &a, sizeof(a)),
+			NTMM_STATUS_SUCCESS);
 	return a.address;
 }
 
 static void vm_protect(struct kunit *test, struct vm_fixture *f, unsigned long addr,
 		       unsigned long len, u32 protect)
 {
-	struct winmm_protect p = { .size = sizeof(p), .protect = protect, .address = addr,
+	struct ntmm_protect p = { .size = sizeof(p), .protect = protect, .address = addr,
 				   .length = len };
 
-	KUNIT_ASSERT_EQ(test, vm_call(test, f, WINMM_IOC_PROTECT, &p, sizeof(p)),
-			WINMM_STATUS_SUCCESS);
+	KUNIT_ASSERT_EQ(test, vm_call(test, f, NTMM_IOC_PROTECT, &p, sizeof(p)),
+			NTMM_STATUS_SUCCESS);
 }
 
 static u32 vm_reason(struct kunit *test, struct vm_fixture *f, unsigned long addr, u32 *access)
 {
-	struct winmm_fault_reason r = { .size = sizeof(r), .address = addr };
+	struct ntmm_fault_reason r = { .size = sizeof(r), .address = addr };
 
-	vm_call(test, f, WINMM_IOC_FAULT_REASON, &r, sizeof(r));
+	vm_call(test, f, NTMM_IOC_FAULT_REASON, &r, sizeof(r));
 	*access = r.access;
 	return r.reason;
 }
@@ -89,18 +89,18 @@ static u32 vm_reason(struct kunit *test, struct vm_fixture *f, unsigned long add
 static void fault_demand_zero_test(struct kunit *test)
 {
 	struct vm_fixture *f = vm_fixture(test);
-	long frames = winmm_frames();
+	long frames = ntmm_frames();
 	unsigned long p;
 	u64 v = ~0ULL;
 
 	p = vm_alloc(test, f, 0, 4 * PAGE_SIZE, 0x3000, 0x04);
-	KUNIT_EXPECT_EQ(test, winmm_frames(), frames);
+	KUNIT_EXPECT_EQ(test, ntmm_frames(), frames);
 	KUNIT_EXPECT_EQ(test, copy_from_user(&v, (void __user *)p + 8, sizeof(v)), 0UL);
 	KUNIT_EXPECT_EQ_MSG(test, v, 0ULL, "a committed page reads as zero");
-	KUNIT_EXPECT_EQ_MSG(test, winmm_frames(), frames + 1, "one frame for the touched page");
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_frames(), frames + 1, "one frame for the touched page");
 	v = 42;
 	KUNIT_EXPECT_EQ(test, copy_to_user((void __user *)p + PAGE_SIZE, &v, sizeof(v)), 0UL);
-	KUNIT_EXPECT_EQ(test, winmm_frames(), frames + 2);
+	KUNIT_EXPECT_EQ(test, ntmm_frames(), frames + 2);
 }
 
 static void fault_reserved_refused_test(struct kunit *test)
@@ -112,9 +112,9 @@ static void fault_reserved_refused_test(struct kunit *test)
 
 	KUNIT_EXPECT_NE_MSG(test, copy_from_user(&v, (void __user *)p, sizeof(v)), 0UL,
 			    "a reserved page must not map");
-	KUNIT_EXPECT_EQ(test, vm_reason(test, f, p, &access), (u32)WINMM_FAULT_ACCESS_VIOLATION);
-	KUNIT_EXPECT_EQ(test, access, (u32)WINMM_ACCESS_READ);
-	KUNIT_EXPECT_EQ_MSG(test, vm_reason(test, f, p, &access), (u32)WINMM_FAULT_UNKNOWN,
+	KUNIT_EXPECT_EQ(test, vm_reason(test, f, p, &access), (u32)NTMM_FAULT_ACCESS_VIOLATION);
+	KUNIT_EXPECT_EQ(test, access, (u32)NTMM_ACCESS_READ);
+	KUNIT_EXPECT_EQ_MSG(test, vm_reason(test, f, p, &access), (u32)NTMM_FAULT_UNKNOWN,
 			    "a reason is read once");
 }
 
@@ -128,8 +128,8 @@ static void fault_readonly_write_refused_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, copy_from_user(&v, (void __user *)p, sizeof(v)), 0UL);
 	KUNIT_EXPECT_NE_MSG(test, copy_to_user((void __user *)p, &v, sizeof(v)), 0UL,
 			    "a read-only page must not take a write");
-	KUNIT_EXPECT_EQ(test, vm_reason(test, f, p, &access), (u32)WINMM_FAULT_ACCESS_VIOLATION);
-	KUNIT_EXPECT_EQ(test, access, (u32)WINMM_ACCESS_WRITE);
+	KUNIT_EXPECT_EQ(test, vm_reason(test, f, p, &access), (u32)NTMM_FAULT_ACCESS_VIOLATION);
+	KUNIT_EXPECT_EQ(test, access, (u32)NTMM_ACCESS_WRITE);
 }
 
 static void fault_guard_once_test(struct kunit *test)
@@ -144,7 +144,7 @@ static void fault_guard_once_test(struct kunit *test)
 	 * byte after the fault and find the guard already gone.
 	 */
 	KUNIT_EXPECT_EQ(test, get_user(v, (u64 __user *)p), -EFAULT);
-	KUNIT_EXPECT_EQ(test, vm_reason(test, f, p, &access), (u32)WINMM_FAULT_GUARD_PAGE);
+	KUNIT_EXPECT_EQ(test, vm_reason(test, f, p, &access), (u32)NTMM_FAULT_GUARD_PAGE);
 	v = 1;
 	KUNIT_EXPECT_EQ_MSG(test, get_user(v, (u64 __user *)p), 0,
 			    "the guard clears after one fault");
@@ -155,7 +155,7 @@ static void fault_protect_and_decommit_test(struct kunit *test)
 {
 	struct vm_fixture *f = vm_fixture(test);
 	unsigned long p = vm_alloc(test, f, 0, 2 * PAGE_SIZE, 0x3000, 0x04);
-	struct winmm_free fr = { .size = sizeof(fr), .type = 0x4000, .address = p,
+	struct ntmm_free fr = { .size = sizeof(fr), .type = 0x4000, .address = p,
 				 .length = PAGE_SIZE };
 	long frames;
 	u64 v = 99;
@@ -167,10 +167,10 @@ static void fault_protect_and_decommit_test(struct kunit *test)
 	v = 0;
 	KUNIT_EXPECT_EQ(test, copy_from_user(&v, (void __user *)p, sizeof(v)), 0UL);
 	KUNIT_EXPECT_EQ_MSG(test, v, 99ULL, "contents survive a protection change");
-	frames = winmm_frames();
-	KUNIT_ASSERT_EQ(test, vm_call(test, f, WINMM_IOC_FREE, &fr, sizeof(fr)),
-			WINMM_STATUS_SUCCESS);
-	KUNIT_EXPECT_EQ_MSG(test, winmm_frames(), frames - 1, "decommit frees the frame");
+	frames = ntmm_frames();
+	KUNIT_ASSERT_EQ(test, vm_call(test, f, NTMM_IOC_FREE, &fr, sizeof(fr)),
+			NTMM_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ_MSG(test, ntmm_frames(), frames - 1, "decommit frees the frame");
 	KUNIT_EXPECT_NE_MSG(test, copy_from_user(&v, (void __user *)p, sizeof(v)), 0UL,
 			    "a decommitted page must not stay mapped");
 	vm_alloc(test, f, p, PAGE_SIZE, 0x1000, 0x04);
@@ -178,7 +178,7 @@ static void fault_protect_and_decommit_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, v, 0ULL, "a recommitted page is zero");
 }
 
-static struct kunit_case winmm_vm_cases[] = {
+static struct kunit_case ntmm_vm_cases[] = {
 	KUNIT_CASE(fault_demand_zero_test),
 	KUNIT_CASE(fault_reserved_refused_test),
 	KUNIT_CASE(fault_readonly_write_refused_test),
@@ -187,9 +187,9 @@ static struct kunit_case winmm_vm_cases[] = {
 	{}
 };
 
-static struct kunit_suite winmm_vm_suite = {
-	.name = "winmm_vm",
-	.test_cases = winmm_vm_cases,
+static struct kunit_suite ntmm_vm_suite = {
+	.name = "ntmm_vm",
+	.test_cases = ntmm_vm_cases,
 };
 
-kunit_test_suite(winmm_vm_suite);
+kunit_test_suite(ntmm_vm_suite);

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ABI and the Windows types, checked at compile time in C and, built
- * again with -x c++, in C++: uapi/linux/winmm.h against tests/abi/layout.h
+ * again with -x c++, in C++: uapi/linux/ntmm.h against tests/abi/layout.h
  * (the same table the KUnit module checks), and <windows.h> against
  * Windows' own sizes and offsets on x64.
  */
 #include <stddef.h>
 #include <windows.h>
 #include <psapi.h>
-#include <linux/winmm.h>
+#include <linux/ntmm.h>
 
 #include "abi/layout.h"
 #include "tap.h"
@@ -20,8 +20,8 @@
 #define LANG "C"
 #endif
 
-WINMM_ABI_CHECK_ALL()
-WINMM_ABI_CHECK_VER0()
+NTMM_ABI_CHECK_ALL()
+NTMM_ABI_CHECK_VER0()
 
 /* Windows x64 (LLP64) sizes, on LP64 Linux. */
 _Static_assert(sizeof(DWORD) == 4, "DWORD");
@@ -64,7 +64,7 @@ _Static_assert(MEM_TOP_DOWN == 0x100000 && MEM_LARGE_PAGES == 0x20000000, "MEM_ 
 _Static_assert(PAGE_EXECUTE_WRITECOPY == 0x80 && PAGE_GUARD == 0x100, "PAGE_");
 _Static_assert(SEC_LARGE_PAGES == 0x80000000u && FILE_MAP_ALL_ACCESS == 0xF001F, "SEC_/FILE_MAP_");
 _Static_assert(STATUS_COMMITMENT_LIMIT == 0xC000012D, "STATUS_COMMITMENT_LIMIT");
-_Static_assert(WINMM_STATUS_ACCESS_VIOLATION == STATUS_ACCESS_VIOLATION, "wire = winnt.h");
+_Static_assert(NTMM_STATUS_ACCESS_VIOLATION == STATUS_ACCESS_VIOLATION, "wire = winnt.h");
 
 int main(void)
 {

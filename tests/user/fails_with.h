@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* fails_with(): a Win32 call failed with the last error expected. */
-#ifndef WINMM_TESTS_FAILS_WITH_H
-#define WINMM_TESTS_FAILS_WITH_H
+#ifndef NTMM_TESTS_FAILS_WITH_H
+#define NTMM_TESTS_FAILS_WITH_H
 
 #include <windows.h>
 
@@ -17,4 +17,4 @@ static inline int fails_with_error(int ok, DWORD want, const char *what)
 
 #define fails_with(ok, err, what)	fails_with_error(!!(ok), (DWORD)(err), what)
 
-#endif /* WINMM_TESTS_FAILS_WITH_H */
+#endif /* NTMM_TESTS_FAILS_WITH_H */

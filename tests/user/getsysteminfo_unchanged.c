@@ -1,6 +1,6 @@
 /*
  * Memory code as a Windows program writes it, compiled unchanged with
- *   cc -I userlib/include getsysteminfo_unchanged.c userlib/libwinmm.a
+ *   cc -I userlib/include getsysteminfo_unchanged.c userlib/libntmm.a
  * Prints what GetSystemInfo reports and exits 0 if it is what Windows x64
  * reports on this machine's shape (4 KiB pages, 64 KiB granularity).
  */

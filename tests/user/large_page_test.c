@@ -4,7 +4,7 @@
  * each kernel maps them (one PMD entry, or 512 PTEs where the kernel offers
  * no PMD faults for PFN maps), protection on whole large pages and the
  * privilege. The failure when memory is too fragmented for a large page is
- * the KUnit suite winmm_large's: it fragments memory from inside the kernel.
+ * the KUnit suite ntmm_large's: it fragments memory from inside the kernel.
  */
 #define _GNU_SOURCE
 #include <linux/capability.h>
@@ -22,7 +22,7 @@
 #include "fails_with.h"
 #include "probe.h"
 #include "tap.h"
-#include "winmm_debugfs.h"
+#include "ntmm_debugfs.h"
 
 #define PAGE	0x1000UL
 #define LARGE	0x200000UL
@@ -78,8 +78,8 @@ static void test_rules(void)
 
 static void test_large(void)
 {
-	long frames = winmm_debugfs("frames"), commit = winmm_debugfs("commit");
-	long pmd = winmm_debugfs("large_pmd_maps"), pte = winmm_debugfs("large_pte_maps");
+	long frames = ntmm_debugfs("frames"), commit = ntmm_debugfs("commit");
+	long pmd = ntmm_debugfs("large_pmd_maps"), pte = ntmm_debugfs("large_pte_maps");
 	PSAPI_WORKING_SET_EX_INFORMATION ws[2];
 	MEMORY_BASIC_INFORMATION mbi;
 	unsigned long i, bad = 0;
@@ -91,8 +91,8 @@ static void test_large(void)
 	if (!tap_ok(p != NULL, "a 4 MiB large-page allocation (error %u)", GetLastError()))
 		return;
 	tap_ok(((unsigned long)p & (LARGE - 1)) == 0, "at a 2 MiB boundary (%p)", (void *)p);
-	tap_eq(winmm_debugfs("frames") - frames, 2 * LARGE / PAGE, "its frames are allocated whole, now");
-	tap_eq(winmm_debugfs("commit") - commit, 2 * LARGE / PAGE, "and charged as commit");
+	tap_eq(ntmm_debugfs("frames") - frames, 2 * LARGE / PAGE, "its frames are allocated whole, now");
+	tap_eq(ntmm_debugfs("commit") - commit, 2 * LARGE / PAGE, "and charged as commit");
 	tap_ok(VirtualQuery(p, &mbi, sizeof(mbi)) && mbi.State == MEM_COMMIT &&
 	       mbi.Protect == PAGE_READWRITE && mbi.RegionSize == 2 * LARGE && mbi.Type == MEM_PRIVATE,
 	       "VirtualQuery: one committed read-write region");
@@ -113,12 +113,12 @@ static void test_large(void)
 	tap_eq(bad, 0, "large pages start zeroed");
 	tap_eq(faults_taken, 2, "touching 1024 pages of two large pages takes 2 faults");
 	if (expect_pmd()) {
-		tap_eq(winmm_debugfs("large_pmd_maps") - pmd, 2, "each is mapped by one PMD entry");
-		tap_eq(winmm_debugfs("large_pte_maps") - pte, 0, "and by no PTEs");
+		tap_eq(ntmm_debugfs("large_pmd_maps") - pmd, 2, "each is mapped by one PMD entry");
+		tap_eq(ntmm_debugfs("large_pte_maps") - pte, 0, "and by no PTEs");
 	} else {
-		tap_eq(winmm_debugfs("large_pte_maps") - pte, 2,
+		tap_eq(ntmm_debugfs("large_pte_maps") - pte, 2,
 		       "this kernel offers no PMD fault for PFN maps: each is mapped by 512 PTEs at once");
-		tap_eq(winmm_debugfs("large_pmd_maps") - pmd, 0, "and by no PMD entry");
+		tap_eq(ntmm_debugfs("large_pmd_maps") - pmd, 0, "and by no PMD entry");
 	}
 
 	tap_ok(VirtualProtect(p + PAGE, PAGE, PAGE_READONLY, &old) && old == PAGE_READWRITE,
@@ -146,8 +146,8 @@ static void test_large(void)
 	tap_ok(VirtualAlloc(p, LARGE, MEM_RESET, PAGE_READWRITE) == p && p[3 * PAGE] == 3,
 	       "MEM_RESET leaves large pages alone");
 	tap_ok(VirtualFree(p, 0, MEM_RELEASE), "release");
-	tap_eq(winmm_debugfs("frames"), frames, "the frames went back");
-	tap_eq(winmm_debugfs("commit"), commit, "and the commit charge");
+	tap_eq(ntmm_debugfs("frames"), frames, "the frames went back");
+	tap_eq(ntmm_debugfs("commit"), commit, "and the commit charge");
 }
 
 /* Drop CAP_IPC_LOCK from the effective set: SeLockMemoryPrivilege gone. */
@@ -164,7 +164,7 @@ static int drop_ipc_lock(void)
 
 static int set_large_page_gid(int gid)
 {
-	FILE *f = fopen("/sys/module/winmm/parameters/large_page_gid", "w");
+	FILE *f = fopen("/sys/module/ntmm/parameters/large_page_gid", "w");
 	int ok;
 
 	if (!f)

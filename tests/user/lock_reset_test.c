@@ -8,7 +8,7 @@
 
 #include "fails_with.h"
 #include "tap.h"
-#include "winmm_debugfs.h"
+#include "ntmm_debugfs.h"
 
 #define PAGE 0x1000UL
 
@@ -28,14 +28,14 @@ int main(void)
 {
 	char *p = VirtualAlloc(NULL, 8 * PAGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	char *r = VirtualAlloc(NULL, 4 * PAGE, MEM_RESERVE, PAGE_READWRITE);
-	long frames = winmm_debugfs("frames");
+	long frames = ntmm_debugfs("frames");
 	MEMORY_BASIC_INFORMATION mbi;
 	long reset;
 	DWORD old;
 	char *q;
 
 	tap_ok(VirtualLock(p, 4 * PAGE), "VirtualLock of committed pages");
-	tap_eq(winmm_debugfs("frames"), frames + 4, "locked pages are resident before any touch");
+	tap_eq(ntmm_debugfs("frames"), frames + 4, "locked pages are resident before any touch");
 	SetLastError(0);
 	fails_with(VirtualUnlock(p + 4 * PAGE, PAGE), ERROR_NOT_LOCKED,
 		   "27: VirtualUnlock of an unlocked page");
@@ -51,24 +51,24 @@ int main(void)
 	p[0] = 1;
 	p[PAGE] = 2;
 	VirtualLock(p + PAGE, PAGE);
-	frames = winmm_debugfs("frames");
-	reset = winmm_debugfs("reset_frames");
+	frames = ntmm_debugfs("frames");
+	reset = ntmm_debugfs("reset_frames");
 	q = VirtualAlloc(p, 2 * PAGE, MEM_RESET, PAGE_READWRITE);
 	tap_ok(q == p, "23: MEM_RESET returns the address");
 	tap_ok(VirtualQuery(p, &mbi, sizeof(mbi)) && mbi.State == MEM_COMMIT &&
 	       mbi.Protect == PAGE_READWRITE, "23: state and protection unchanged");
-	tap_eq(winmm_debugfs("reset_frames"), reset + 1,
+	tap_eq(ntmm_debugfs("reset_frames"), reset + 1,
 	       "the reset page keeps its frame until memory is short; the locked one is not reset");
 	tap_ok(VirtualAlloc(p, 2 * PAGE, MEM_RESET_UNDO, PAGE_READWRITE) == p,
 	       "23: MEM_RESET_UNDO succeeds while nothing was taken");
 	tap_eq(p[0], 1, "23: ... and the contents are there");
-	tap_eq(winmm_debugfs("reset_frames"), reset, "MEM_RESET_UNDO ends the reset");
+	tap_eq(ntmm_debugfs("reset_frames"), reset, "MEM_RESET_UNDO ends the reset");
 
 	/* Memory pressure: writing 2 to drop_caches runs every shrinker. */
 	VirtualAlloc(p, 2 * PAGE, MEM_RESET, PAGE_READWRITE);
 	tap_ok(drop_slab(), "drop_caches");
-	tap_eq(winmm_debugfs("frames"), frames - 1, "memory pressure takes the reset page's frame");
-	tap_eq(winmm_debugfs("reset_frames"), reset, "... and no reset frame is left");
+	tap_eq(ntmm_debugfs("frames"), frames - 1, "memory pressure takes the reset page's frame");
+	tap_eq(ntmm_debugfs("reset_frames"), reset, "... and no reset frame is left");
 	fails_with(VirtualAlloc(p, 2 * PAGE, MEM_RESET_UNDO, PAGE_READWRITE) != NULL,
 		   ERROR_GEN_FAILURE, "23: MEM_RESET_UNDO after the contents went fails");
 	tap_eq(p[0], 0, "23: ... and the page reads as zero");
@@ -79,7 +79,7 @@ int main(void)
 	p[0] = 7;
 	VirtualAlloc(p, PAGE, MEM_RESET, PAGE_READWRITE);
 	tap_eq(p[0], 7, "23: a reset page touched before memory ran short still has its contents");
-	tap_eq(winmm_debugfs("reset_frames"), reset, "the touch ended the reset");
+	tap_eq(ntmm_debugfs("reset_frames"), reset, "the touch ended the reset");
 	tap_ok(VirtualAlloc(p, PAGE, MEM_RESET_UNDO, PAGE_READWRITE) == p,
 	       "MEM_RESET_UNDO after that touch succeeds");
 	p[0] = 5;
@@ -92,10 +92,10 @@ int main(void)
 		   ERROR_INVALID_ADDRESS, "MEM_RESET_UNDO past the end");
 	fails_with(VirtualAlloc(p, PAGE, MEM_RESET_UNDO | MEM_COMMIT, PAGE_READWRITE) != NULL,
 		   ERROR_INVALID_PARAMETER, "7: MEM_RESET_UNDO with another flag");
-	tap_eq(winmm_debugfs("reset_frames"), reset + 1, "failed calls change nothing");
+	tap_eq(ntmm_debugfs("reset_frames"), reset + 1, "failed calls change nothing");
 
 	VirtualFree(p, 0, MEM_RELEASE);
 	VirtualFree(r, 0, MEM_RELEASE);
-	tap_eq(winmm_debugfs("reset_frames"), reset, "release takes the reset frames with it");
+	tap_eq(ntmm_debugfs("reset_frames"), reset, "release takes the reset frames with it");
 	return tap_done();
 }

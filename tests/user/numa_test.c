@@ -24,7 +24,7 @@
 
 static unsigned int nodes;
 
-/* Nodes as sysfs lists them, counted independently of libwinmm. */
+/* Nodes as sysfs lists them, counted independently of libntmm. */
 static unsigned int count_nodes(void)
 {
 	DIR *d = opendir("/sys/devices/system/node");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NtQuerySystemInformation(SystemPoolTagInformation), libwinmm's window on
+ * NtQuerySystemInformation(SystemPoolTagInformation), libntmm's window on
  * the kernel pools' counters: sizes, the length dance, other classes.
  */
 #include <stddef.h>

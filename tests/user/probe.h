@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* faults(): does an access to a page fault? A SIGSEGV handler jumps back. */
-#ifndef WINMM_TESTS_PROBE_H
-#define WINMM_TESTS_PROBE_H
+#ifndef NTMM_TESTS_PROBE_H
+#define NTMM_TESTS_PROBE_H
 
 #include <setjmp.h>
 #include <signal.h>
@@ -41,4 +41,4 @@ static int faults(void *p, int kind)
 	return faulted;
 }
 
-#endif /* WINMM_TESTS_PROBE_H */
+#endif /* NTMM_TESTS_PROBE_H */

@@ -14,7 +14,7 @@
 #include <windows.h>
 
 #include "tap.h"
-#include "winmm_debugfs.h"
+#include "ntmm_debugfs.h"
 
 #define PAGE		0x1000UL
 #define GRAN		0x10000UL
@@ -196,7 +196,7 @@ static void *worker_main(void *arg)
 
 int main(void)
 {
-	long commit0 = winmm_debugfs("commit"), frames0 = winmm_debugfs("frames");
+	long commit0 = ntmm_debugfs("commit"), frames0 = ntmm_debugfs("frames");
 	struct worker w[THREADS];
 	long ops = 0;
 	int t, bad = 0;
@@ -225,7 +225,7 @@ int main(void)
 	tap_eq(ops, THREADS * OPS, "every thread ran its operations");
 	tap_eq(bad, 0, "every result matched the model");
 	tap_ok(VirtualFree(shared, 0, MEM_RELEASE), "release the shared reservation");
-	tap_eq(winmm_debugfs("commit"), commit0, "the commit charge is back where it started");
-	tap_eq(winmm_debugfs("frames"), frames0, "and so are the module's frames");
+	tap_eq(ntmm_debugfs("commit"), commit0, "the commit charge is back where it started");
+	tap_eq(ntmm_debugfs("frames"), frames0, "and so are the module's frames");
 	return tap_done();
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libwinmm's foundation: GetSystemInfo from the module, the thread-local
+ * libntmm's foundation: GetSystemInfo from the module, the thread-local
  * last error, the NTSTATUS table, and the lazy, thread-safe, fork-aware
  * device open.
  */
@@ -10,10 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <windows.h>
-#include <libwinmm.h>
+#include <libntmm.h>
 
 #include "tap.h"
-#include "winmm_debugfs.h"
+#include "ntmm_debugfs.h"
 
 static pthread_barrier_t start;
 static DWORD thread_abi[8];
@@ -23,14 +23,14 @@ static void *first_use(void *arg)
 	DWORD *abi = arg;
 
 	pthread_barrier_wait(&start);
-	if (!WinmmGetVersion(abi, NULL))
+	if (!NtmmGetVersion(abi, NULL))
 		*abi = 0;
 	return NULL;
 }
 
 static void test_lazy_open(void)
 {
-	int base = winmm_debugfs("processes"), i, ok = 1;
+	int base = ntmm_debugfs("processes"), i, ok = 1;
 	pthread_t t[8];
 
 	pthread_barrier_init(&start, NULL, 8);
@@ -41,7 +41,7 @@ static void test_lazy_open(void)
 		ok &= thread_abi[i] == 1;
 	}
 	tap_ok(ok, "8 threads racing to first use all get the handshake");
-	tap_eq(winmm_debugfs("processes"), base + 1, "and the process opened one context");
+	tap_eq(ntmm_debugfs("processes"), base + 1, "and the process opened one context");
 }
 
 static void test_system_info(void)
@@ -135,8 +135,8 @@ static void test_fork(void)
 	if (pid == 0) {
 		DWORD abi = 0;
 
-		/* The parent's descriptor is not valid here: libwinmm reopens. */
-		_exit(WinmmGetVersion(&abi, NULL) && abi == 1 ? 0 : 1);
+		/* The parent's descriptor is not valid here: libntmm reopens. */
+		_exit(NtmmGetVersion(&abi, NULL) && abi == 1 ? 0 : 1);
 	}
 	waitpid(pid, &status, 0);
 	tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,

@@ -26,7 +26,7 @@
 
 #include "probe.h"
 #include "tap.h"
-#include "winmm_debugfs.h"
+#include "ntmm_debugfs.h"
 
 #define PAGE	0x1000UL
 #define LARGE	0x200000UL
@@ -111,8 +111,8 @@ static unsigned long bad_pattern(const char *p, unsigned long len, unsigned long
 
 static void test_block(int tr)
 {
-	long frames = winmm_debugfs("frames"), given = winmm_debugfs("large_transparent");
-	long splits = winmm_debugfs("large_splits"), commit = winmm_debugfs("commit");
+	long frames = ntmm_debugfs("frames"), given = ntmm_debugfs("large_transparent");
+	long splits = ntmm_debugfs("large_splits"), commit = ntmm_debugfs("commit");
 	unsigned long i;
 	int valid, large;
 	long before;
@@ -129,9 +129,9 @@ static void test_block(int tr)
 	before = minor_faults();
 	p[100] = 1;
 	tap_eq(minor_faults() - before, 1, "the first touch takes one fault");
-	tap_eq(winmm_debugfs("frames") - frames, tr ? (long)NR : 1,
+	tap_eq(ntmm_debugfs("frames") - frames, tr ? (long)NR : 1,
 	       tr ? "and backs the whole 2 MiB block" : "and backs one page");
-	tap_eq(winmm_debugfs("large_transparent") - given, tr, tr ?
+	tap_eq(ntmm_debugfs("large_transparent") - given, tr, tr ?
 	       "with one transparent 2 MiB frame" : "no transparent frame on this kernel or mode");
 	ws_bits(p, &valid, &large);
 	tap_ok(valid == 1 && large == 0, "QueryWorkingSetEx: the touched page is valid, no large page");
@@ -175,13 +175,13 @@ static void test_block(int tr)
 	tap_ok(!faults(p + 4 * PAGE, PROBE_WRITE) && !faults(p + 2 * PAGE, PROBE_WRITE),
 	       "its neighbours still take writes");
 	tap_eq(bad_pattern(p, LARGE, ~0UL), 0, "every page of the block kept its contents");
-	tap_eq(winmm_debugfs("large_splits") - splits, 0, "a protection change splits no frame");
+	tap_eq(ntmm_debugfs("large_splits") - splits, 0, "a protection change splits no frame");
 
 	/* Decommit one page: its frame goes alone. */
 	tap_ok(VirtualFree(p + 5 * PAGE, PAGE, MEM_DECOMMIT), "decommit one page of the block");
-	tap_eq(winmm_debugfs("large_splits") - splits, tr, tr ?
+	tap_eq(ntmm_debugfs("large_splits") - splits, tr, tr ?
 	       "which splits the 2 MiB frame" : "no frame to split");
-	tap_eq(winmm_debugfs("frames") - frames, (long)NR - 1, "and frees that page's frame only");
+	tap_eq(ntmm_debugfs("frames") - frames, (long)NR - 1, "and frees that page's frame only");
 	tap_ok(faults(p + 5 * PAGE, PROBE_READ), "the decommitted page faults");
 	tap_eq(bad_pattern(p, LARGE, 5), 0, "the 511 others kept their contents");
 	tap_ok(VirtualAlloc(p + 5 * PAGE, PAGE, MEM_COMMIT, PAGE_READWRITE) == p + 5 * PAGE &&
@@ -189,25 +189,25 @@ static void test_block(int tr)
 
 	/* MEM_RESET of part of a fresh block splits its frame too. */
 	p[LARGE] = 1;
-	tap_eq(winmm_debugfs("large_transparent") - given, 2 * tr, "the second block's touch");
+	tap_eq(ntmm_debugfs("large_transparent") - given, 2 * tr, "the second block's touch");
 	tap_ok(VirtualAlloc(p + LARGE, 16 * PAGE, MEM_RESET, PAGE_READWRITE) == p + LARGE,
 	       "MEM_RESET of 16 pages of it");
-	tap_eq(winmm_debugfs("large_splits") - splits, 2 * tr, "splits its frame");
+	tap_eq(ntmm_debugfs("large_splits") - splits, 2 * tr, "splits its frame");
 
 	/* The last 64 KiB is no whole block: 4 KiB pages. */
-	before = winmm_debugfs("frames");
+	before = ntmm_debugfs("frames");
 	p[2 * LARGE] = 1;
-	tap_eq(winmm_debugfs("frames") - before, 1, "a page outside any whole block gets 4 KiB");
+	tap_eq(ntmm_debugfs("frames") - before, 1, "a page outside any whole block gets 4 KiB");
 
 	tap_ok(VirtualFree(p, 0, MEM_RELEASE), "release");
-	tap_eq(winmm_debugfs("frames"), frames, "every frame is freed, split or whole");
-	tap_eq(winmm_debugfs("commit"), commit, "and the charge returned");
+	tap_eq(ntmm_debugfs("frames"), frames, "every frame is freed, split or whole");
+	tap_eq(ntmm_debugfs("commit"), commit, "and the charge returned");
 }
 
 /* Blocks that must stay 4 KiB: not committed alike, or watched. */
 static void test_not_alike(void)
 {
-	long given = winmm_debugfs("large_transparent");
+	long given = ntmm_debugfs("large_transparent");
 	DWORD old;
 	char *p, *w;
 
@@ -219,7 +219,7 @@ static void test_not_alike(void)
 	       "a guard page in one");
 	p[0] = 1;
 	w[0] = 1;
-	tap_eq(winmm_debugfs("large_transparent") - given, 0,
+	tap_eq(ntmm_debugfs("large_transparent") - given, 0,
 	       "neither a block with a guard page nor a write-watched one gets a 2 MiB frame");
 	tap_ok(faults(p + 9 * PAGE, PROBE_READ), "the guard page still raises");
 	VirtualFree(p, 0, MEM_RELEASE);
@@ -228,7 +228,7 @@ static void test_not_alike(void)
 	p = VirtualAlloc(NULL, LARGE, MEM_RESERVE, PAGE_READWRITE);
 	if (p && VirtualAlloc(p, LARGE - PAGE, MEM_COMMIT, PAGE_READWRITE)) {
 		p[0] = 1;
-		tap_eq(winmm_debugfs("large_transparent") - given, 0,
+		tap_eq(ntmm_debugfs("large_transparent") - given, 0,
 		       "nor one with a page left reserved");
 		tap_ok(faults(p + LARGE - PAGE, PROBE_READ), "which still faults");
 	}
@@ -238,7 +238,7 @@ static void test_not_alike(void)
 	p = VirtualAlloc(NULL, LARGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	if (p)
 		p[0] = 1;
-	tap_eq(winmm_debugfs("large_transparent") - given, 0,
+	tap_eq(ntmm_debugfs("large_transparent") - given, 0,
 	       "nor any block of a process with PR_SET_THP_DISABLE");
 	VirtualFree(p, 0, MEM_RELEASE);
 	prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
@@ -339,8 +339,8 @@ static void *race_main(void *arg)
 
 static void test_race(void)
 {
-	long frames = winmm_debugfs("frames"), commit = winmm_debugfs("commit");
-	long given = winmm_debugfs("large_transparent");
+	long frames = ntmm_debugfs("frames"), commit = ntmm_debugfs("commit");
+	long given = ntmm_debugfs("large_transparent");
 	struct racer r[RACE_THREADS];
 	pthread_barrier_t start;
 	int round, t, bad = 0, bad_valid = 0;
@@ -375,9 +375,9 @@ static void test_race(void)
 	tap_eq(bad, 0, "4 threads x 12 rounds on fresh 2 MiB blocks: every call and read as modelled");
 	tap_eq(bad_valid, 0, "and every page just read is valid to QueryWorkingSetEx");
 	printf("# %ld transparent frames given in the race\n",
-	       winmm_debugfs("large_transparent") - given);
-	tap_eq(winmm_debugfs("frames"), frames, "after it every frame is freed");
-	tap_eq(winmm_debugfs("commit"), commit, "and every page's charge returned");
+	       ntmm_debugfs("large_transparent") - given);
+	tap_eq(ntmm_debugfs("frames"), frames, "after it every frame is freed");
+	tap_eq(ntmm_debugfs("commit"), commit, "and every page's charge returned");
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Private virtual memory through libwinmm: VirtualAlloc, VirtualFree,
+ * Private virtual memory through libntmm: VirtualAlloc, VirtualFree,
  * VirtualProtect, VirtualQuery and GlobalMemoryStatusEx against Windows'
  * behaviour (windows-semantics.md items 1-21 and 39, each with its error
  * code), page tables that enforce every page's protection, commit charge,
@@ -20,7 +20,7 @@
 #include "fails_with.h"
 #include "probe.h"
 #include "tap.h"
-#include "winmm_debugfs.h"
+#include "ntmm_debugfs.h"
 
 #define PAGE 0x1000UL
 #define GRAN 0x10000UL
@@ -264,7 +264,7 @@ static void test_page_tables(void)
 
 static void test_commit_charge(void)
 {
-	long commit0 = winmm_debugfs("commit"), frames0 = winmm_debugfs("frames");
+	long commit0 = ntmm_debugfs("commit"), frames0 = ntmm_debugfs("frames");
 	MEMORYSTATUSEX ms = { .dwLength = sizeof(ms) };
 	ULONGLONG avail0;
 	char *p;
@@ -281,28 +281,28 @@ static void test_commit_charge(void)
 	ms.dwLength = sizeof(ms);
 
 	p = VirtualAlloc(NULL, 64 * GRAN, MEM_RESERVE, PAGE_READWRITE);
-	tap_eq(winmm_debugfs("commit"), commit0, "a reservation charges nothing");
+	tap_eq(ntmm_debugfs("commit"), commit0, "a reservation charges nothing");
 	VirtualAlloc(p, 16 * PAGE, MEM_COMMIT, PAGE_READWRITE);
-	tap_eq(winmm_debugfs("commit"), commit0 + 16, "a commit charges its pages");
+	tap_eq(ntmm_debugfs("commit"), commit0 + 16, "a commit charges its pages");
 	GlobalMemoryStatusEx(&ms);
 	tap_eq(avail0 - ms.ullAvailPageFile, 16 * PAGE, "and GlobalMemoryStatusEx shows it");
 	VirtualAlloc(p, 32 * PAGE, MEM_COMMIT, PAGE_READWRITE);
-	tap_eq(winmm_debugfs("commit"), commit0 + 32, "recommitting charges only new pages");
-	tap_eq(winmm_debugfs("frames"), frames0, "no frame before a touch (demand zero)");
+	tap_eq(ntmm_debugfs("commit"), commit0 + 32, "recommitting charges only new pages");
+	tap_eq(ntmm_debugfs("frames"), frames0, "no frame before a touch (demand zero)");
 	for (i = 0; i < 3; i++)
 		p[i * PAGE] = 1;
-	tap_eq(winmm_debugfs("frames"), frames0 + 3, "one frame per touched page");
+	tap_eq(ntmm_debugfs("frames"), frames0 + 3, "one frame per touched page");
 	VirtualFree(p, 8 * PAGE, MEM_DECOMMIT);
-	tap_eq(winmm_debugfs("commit"), commit0 + 24, "decommit returns the charge");
-	tap_eq(winmm_debugfs("frames"), frames0, "and the frames");
+	tap_eq(ntmm_debugfs("commit"), commit0 + 24, "decommit returns the charge");
+	tap_eq(ntmm_debugfs("frames"), frames0, "and the frames");
 	VirtualFree(p, 0, MEM_RELEASE);
-	tap_eq(winmm_debugfs("commit"), commit0, "release returns the rest");
+	tap_eq(ntmm_debugfs("commit"), commit0, "release returns the rest");
 
 	SetLastError(0);
 	p = VirtualAlloc(NULL, 1ULL << 40, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	tap_ok(!p && GetLastError() == ERROR_COMMITMENT_LIMIT,
 	       "39: committing 1 TiB: E1455 (error %u)", GetLastError());
-	tap_eq(winmm_debugfs("commit"), commit0, "39: and nothing was charged");
+	tap_eq(ntmm_debugfs("commit"), commit0, "39: and nothing was charged");
 	p = VirtualAlloc(NULL, 1ULL << 40, MEM_RESERVE, PAGE_READWRITE);
 	tap_ok(p != NULL, "reserving 1 TiB costs no commit");
 	VirtualFree(p, 0, MEM_RELEASE);
@@ -320,9 +320,9 @@ static void test_vma_rules(void)
 	tap_ok(mprotect(p, PAGE, PROT_READ) && errno == EACCES, "mprotect is refused");
 	tap_ok(mremap(p, 2 * GRAN, 4 * GRAN, MREMAP_MAYMOVE) == MAP_FAILED,
 	       "mremap is refused");
-	fd = open("/dev/winmm", O_RDWR);
+	fd = open("/dev/ntmm", O_RDWR);
 	tap_ok(mmap(NULL, GRAN, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == EINVAL,
-	       "a plain mmap of /dev/winmm is refused");
+	       "a plain mmap of /dev/ntmm is refused");
 	close(fd);
 	tap_ok(munmap(p, 2 * GRAN) == 0 && query(p, &mbi) && mbi.State == MEM_FREE,
 	       "munmap of a whole allocation frees it");
@@ -330,7 +330,7 @@ static void test_vma_rules(void)
 
 static void test_lifecycle(void)
 {
-	long commit0 = winmm_debugfs("commit"), frames0 = winmm_debugfs("frames");
+	long commit0 = ntmm_debugfs("commit"), frames0 = ntmm_debugfs("frames");
 	char *p = VirtualAlloc(NULL, GRAN, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
 	int status, up[2];
 	pid_t pid;
@@ -346,7 +346,7 @@ static void test_lifecycle(void)
 	}
 	waitpid(pid, &status, 0);
 	tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	       "a forked child has none of the parent's winmm memory");
+	       "a forked child has none of the parent's ntmm memory");
 	tap_ok(p[0] == 7, "the parent keeps it");
 	VirtualFree(p, 0, MEM_RELEASE);
 
@@ -364,12 +364,12 @@ static void test_lifecycle(void)
 	}
 	if (read(up[0], &c, 1) != 1)
 		return;
-	tap_eq(winmm_debugfs("commit"), commit0 + 64, "a child's commit is charged");
-	tap_eq(winmm_debugfs("frames"), frames0 + 64, "and its frames held");
+	tap_eq(ntmm_debugfs("commit"), commit0 + 64, "a child's commit is charged");
+	tap_eq(ntmm_debugfs("frames"), frames0 + 64, "and its frames held");
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	tap_eq(winmm_debugfs("commit"), commit0, "SIGKILL returns the child's commit");
-	tap_eq(winmm_debugfs("frames"), frames0, "and its frames");
+	tap_eq(ntmm_debugfs("commit"), commit0, "SIGKILL returns the child's commit");
+	tap_eq(ntmm_debugfs("frames"), frames0, "and its frames");
 	close(up[0]);
 	close(up[1]);
 
@@ -382,7 +382,7 @@ static void test_lifecycle(void)
 		_exit(3);
 	}
 	waitpid(pid, &status, 0);
-	tap_ok(winmm_debugfs("commit") == commit0 && winmm_debugfs("frames") == frames0,
+	tap_ok(ntmm_debugfs("commit") == commit0 && ntmm_debugfs("frames") == frames0,
 	       "exec returns everything too");
 }
 

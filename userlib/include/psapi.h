@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libwinmm's <psapi.h>: process memory counters and working-set queries.
+ * libntmm's <psapi.h>: process memory counters and working-set queries.
  * The structures have Windows' layout; the functions arrive with working
  * sets (see the README's API table).
  */
-#ifndef WINMM_PSAPI_H
-#define WINMM_PSAPI_H
+#ifndef NTMM_PSAPI_H
+#define NTMM_PSAPI_H
 
 #include <windows.h>
 
@@ -77,4 +77,4 @@ BOOL WINAPI QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb);
 }
 #endif
 
-#endif /* WINMM_PSAPI_H */
+#endif /* NTMM_PSAPI_H */

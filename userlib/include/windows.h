@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libwinmm's <windows.h>: the Win32 memory-manager API on Linux.
+ * libntmm's <windows.h>: the Win32 memory-manager API on Linux.
  *
  * Types have Windows' sizes on LP64 Linux: DWORD, LONG, ULONG and BOOL are
  * 32-bit; SIZE_T, ULONG_PTR and pointers 64-bit. Constants have Windows'
- * values. Only functions that libwinmm implements are declared here; the
+ * values. Only functions that libntmm implements are declared here; the
  * README's API table lists what is done and what is not yet.
  */
-#ifndef WINMM_WINDOWS_H
-#define WINMM_WINDOWS_H
+#ifndef NTMM_WINDOWS_H
+#define NTMM_WINDOWS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -433,4 +433,4 @@ NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformati
 }
 #endif
 
-#endif /* WINMM_WINDOWS_H */
+#endif /* NTMM_WINDOWS_H */

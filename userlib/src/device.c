@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The process's one descriptor of /dev/winmm: opened on first use, from
+ * The process's one descriptor of /dev/ntmm: opened on first use, from
  * whichever thread comes first (pthread_once), checked with the version
  * handshake, and reopened lazily in a forked child, whose address space is
  * not the parent's (the module refuses the inherited descriptor).
@@ -13,14 +13,14 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <libwinmm.h>
+#include <libntmm.h>
 #include "internal.h"
 
 static pthread_once_t device_once = PTHREAD_ONCE_INIT;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static int device_fd = -1;
 static DWORD device_error;	/* why device_fd is -1 */
-static struct winmm_version device_version;
+static struct ntmm_version device_version;
 
 static void device_after_fork(void)
 {
@@ -38,21 +38,21 @@ static void device_register_atfork(void)
 
 static void device_open(void)
 {
-	struct winmm_version v = { .size = sizeof(v) };
+	struct ntmm_version v = { .size = sizeof(v) };
 	int fd;
 
 	pthread_once(&atfork_once, device_register_atfork);
-	fd = open(WINMM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	fd = open(NTMM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		device_error = ERROR_DEVICE_NOT_AVAILABLE;
-		fprintf(stderr, "libwinmm: cannot open %s: %s (is winmm.ko loaded?)\n",
-			WINMM_DEVICE_PATH, strerror(errno));
+		fprintf(stderr, "libntmm: cannot open %s: %s (is ntmm.ko loaded?)\n",
+			NTMM_DEVICE_PATH, strerror(errno));
 		return;
 	}
-	if (ioctl(fd, WINMM_IOC_VERSION, &v) || v.abi_version != WINMM_ABI_VERSION) {
+	if (ioctl(fd, NTMM_IOC_VERSION, &v) || v.abi_version != NTMM_ABI_VERSION) {
 		device_error = ERROR_NOT_SUPPORTED;
-		fprintf(stderr, "libwinmm: %s speaks ABI %u, this library ABI %u\n",
-			WINMM_DEVICE_PATH, v.abi_version, WINMM_ABI_VERSION);
+		fprintf(stderr, "libntmm: %s speaks ABI %u, this library ABI %u\n",
+			NTMM_DEVICE_PATH, v.abi_version, NTMM_ABI_VERSION);
 		close(fd);
 		return;
 	}
@@ -68,12 +68,12 @@ static int device_get(void)
 	return device_fd;
 }
 
-int winmm_device_fd(void)
+int ntmm_device_fd(void)
 {
 	return __atomic_load_n(&device_fd, __ATOMIC_ACQUIRE);
 }
 
-int winmm_ioctl(unsigned long cmd, void *arg)
+int ntmm_ioctl(unsigned long cmd, void *arg)
 {
 	int fd = device_get();
 
@@ -95,7 +95,7 @@ int winmm_ioctl(unsigned long cmd, void *arg)
 	return -1;
 }
 
-WINMM_EXPORT BOOL WINAPI WinmmGetVersion(DWORD *AbiVersion, ULONGLONG *Features)
+NTMM_EXPORT BOOL WINAPI NtmmGetVersion(DWORD *AbiVersion, ULONGLONG *Features)
 {
 	if (device_get() < 0)
 		return FALSE;

@@ -99,21 +99,21 @@ static void veh_context_to(ucontext_t *uc, const CONTEXT *c)
 /* What Windows would raise for this SIGSEGV. */
 static void veh_record(EXCEPTION_RECORD *rec, const siginfo_t *si, const ucontext_t *uc)
 {
-	struct winmm_fault_reason fr = { .size = sizeof(fr), .address = (ULONG_PTR)si->si_addr };
-	int fd = winmm_device_fd();
+	struct ntmm_fault_reason fr = { .size = sizeof(fr), .address = (ULONG_PTR)si->si_addr };
+	int fd = ntmm_device_fd();
 	greg_t err = uc->uc_mcontext.gregs[REG_ERR];
 
 	memset(rec, 0, sizeof(*rec));
 	rec->ExceptionCode = STATUS_ACCESS_VIOLATION;
 	rec->ExceptionAddress = (PVOID)uc->uc_mcontext.gregs[REG_RIP];
 	rec->NumberParameters = 2;
-	rec->ExceptionInformation[0] = err & PF_INSTR ? WINMM_ACCESS_EXECUTE :
-				       err & PF_WRITE ? WINMM_ACCESS_WRITE : WINMM_ACCESS_READ;
+	rec->ExceptionInformation[0] = err & PF_INSTR ? NTMM_ACCESS_EXECUTE :
+				       err & PF_WRITE ? NTMM_ACCESS_WRITE : NTMM_ACCESS_READ;
 	rec->ExceptionInformation[1] = (ULONG_PTR)si->si_addr;
 	/* Only the module knows a guard page was hit (it cleared the bit). */
-	if (fd >= 0 && ioctl(fd, WINMM_IOC_FAULT_REASON, &fr) == 0 &&
-	    fr.reason != WINMM_FAULT_UNKNOWN) {
-		if (fr.reason == WINMM_FAULT_GUARD_PAGE)
+	if (fd >= 0 && ioctl(fd, NTMM_IOC_FAULT_REASON, &fr) == 0 &&
+	    fr.reason != NTMM_FAULT_UNKNOWN) {
+		if (fr.reason == NTMM_FAULT_GUARD_PAGE)
 			rec->ExceptionCode = STATUS_GUARD_PAGE_VIOLATION;
 		rec->ExceptionInformation[0] = fr.access;
 	}
@@ -197,7 +197,7 @@ static BOOL veh_publish(void)
 	return TRUE;
 }
 
-WINMM_EXPORT PVOID WINAPI AddVectoredExceptionHandler(ULONG First,
+NTMM_EXPORT PVOID WINAPI AddVectoredExceptionHandler(ULONG First,
 						      PVECTORED_EXCEPTION_HANDLER Handler)
 {
 	struct veh_entry *e, **pos;
@@ -228,7 +228,7 @@ WINMM_EXPORT PVOID WINAPI AddVectoredExceptionHandler(ULONG First,
 	return e;
 }
 
-WINMM_EXPORT ULONG WINAPI RemoveVectoredExceptionHandler(PVOID Handle)
+NTMM_EXPORT ULONG WINAPI RemoveVectoredExceptionHandler(PVOID Handle)
 {
 	struct veh_entry **pos, *e = NULL;
 	ULONG removed;

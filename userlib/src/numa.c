@@ -95,7 +95,7 @@ static ULONGLONG node_free_bytes(unsigned int node)
 	return (ULONGLONG)si.freeram * si.mem_unit;
 }
 
-WINMM_EXPORT BOOL WINAPI GetNumaHighestNodeNumber(PULONG HighestNodeNumber)
+NTMM_EXPORT BOOL WINAPI GetNumaHighestNodeNumber(PULONG HighestNodeNumber)
 {
 	ULONGLONG nodes = online_nodes();
 
@@ -107,7 +107,7 @@ WINMM_EXPORT BOOL WINAPI GetNumaHighestNodeNumber(PULONG HighestNodeNumber)
 	return TRUE;
 }
 
-WINMM_EXPORT BOOL WINAPI GetNumaNodeProcessorMaskEx(USHORT Node, PGROUP_AFFINITY ProcessorMask)
+NTMM_EXPORT BOOL WINAPI GetNumaNodeProcessorMaskEx(USHORT Node, PGROUP_AFFINITY ProcessorMask)
 {
 	if (!ProcessorMask) {
 		SetLastError(ERROR_INVALID_PARAMETER);
@@ -120,7 +120,7 @@ WINMM_EXPORT BOOL WINAPI GetNumaNodeProcessorMaskEx(USHORT Node, PGROUP_AFFINITY
 	return TRUE;
 }
 
-WINMM_EXPORT BOOL WINAPI GetNumaNodeProcessorMask(UCHAR Node, PULONGLONG ProcessorMask)
+NTMM_EXPORT BOOL WINAPI GetNumaNodeProcessorMask(UCHAR Node, PULONGLONG ProcessorMask)
 {
 	GROUP_AFFINITY affinity;
 
@@ -134,7 +134,7 @@ WINMM_EXPORT BOOL WINAPI GetNumaNodeProcessorMask(UCHAR Node, PULONGLONG Process
 	return TRUE;
 }
 
-WINMM_EXPORT BOOL WINAPI GetNumaAvailableMemoryNodeEx(USHORT Node, PULONGLONG AvailableBytes)
+NTMM_EXPORT BOOL WINAPI GetNumaAvailableMemoryNodeEx(USHORT Node, PULONGLONG AvailableBytes)
 {
 	if (!AvailableBytes) {
 		SetLastError(ERROR_INVALID_PARAMETER);
@@ -146,12 +146,12 @@ WINMM_EXPORT BOOL WINAPI GetNumaAvailableMemoryNodeEx(USHORT Node, PULONGLONG Av
 	return TRUE;
 }
 
-WINMM_EXPORT BOOL WINAPI GetNumaAvailableMemoryNode(UCHAR Node, PULONGLONG AvailableBytes)
+NTMM_EXPORT BOOL WINAPI GetNumaAvailableMemoryNode(UCHAR Node, PULONGLONG AvailableBytes)
 {
 	return GetNumaAvailableMemoryNodeEx(Node, AvailableBytes);
 }
 
-WINMM_EXPORT BOOL WINAPI GetNumaProcessorNodeEx(PPROCESSOR_NUMBER Processor, PUSHORT NodeNumber)
+NTMM_EXPORT BOOL WINAPI GetNumaProcessorNodeEx(PPROCESSOR_NUMBER Processor, PUSHORT NodeNumber)
 {
 	ULONGLONG nodes = online_nodes();
 	unsigned int node;
@@ -174,7 +174,7 @@ WINMM_EXPORT BOOL WINAPI GetNumaProcessorNodeEx(PPROCESSOR_NUMBER Processor, PUS
 	return FALSE;
 }
 
-WINMM_EXPORT BOOL WINAPI GetNumaProcessorNode(UCHAR Processor, PUCHAR NodeNumber)
+NTMM_EXPORT BOOL WINAPI GetNumaProcessorNode(UCHAR Processor, PUCHAR NodeNumber)
 {
 	PROCESSOR_NUMBER number = { .Group = 0, .Number = Processor };
 	USHORT node;
@@ -189,14 +189,14 @@ WINMM_EXPORT BOOL WINAPI GetNumaProcessorNode(UCHAR Processor, PUCHAR NodeNumber
 	return ok;
 }
 
-WINMM_EXPORT DWORD WINAPI GetCurrentProcessorNumber(void)
+NTMM_EXPORT DWORD WINAPI GetCurrentProcessorNumber(void)
 {
 	int cpu = sched_getcpu();
 
 	return cpu < 0 ? 0 : (DWORD)cpu;
 }
 
-WINMM_EXPORT void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber)
+NTMM_EXPORT void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber)
 {
 	ProcNumber->Group = 0;
 	ProcNumber->Number = (BYTE)GetCurrentProcessorNumber();

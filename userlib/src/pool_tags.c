@@ -10,24 +10,24 @@
 #include "internal.h"
 
 /* Read every tag's counters from the module into a fresh array. */
-static NTSTATUS read_tags(struct winmm_pool_tag_info **out, ULONG *count)
+static NTSTATUS read_tags(struct ntmm_pool_tag_info **out, ULONG *count)
 {
-	struct winmm_pool_tags q = { .size = sizeof(q) };
-	struct winmm_pool_tag_info *info = NULL;
+	struct ntmm_pool_tags q = { .size = sizeof(q) };
+	struct ntmm_pool_tag_info *info = NULL;
 
 	for (;;) {
 		q.entries = (ULONG_PTR)info;
-		if (winmm_ioctl(WINMM_IOC_POOL_TAGS, &q)) {
+		if (ntmm_ioctl(NTMM_IOC_POOL_TAGS, &q)) {
 			free(info);
-			return (NTSTATUS)WINMM_STATUS_NOT_IMPLEMENTED;
+			return (NTSTATUS)NTMM_STATUS_NOT_IMPLEMENTED;
 		}
-		if (q.status != WINMM_STATUS_INFO_LENGTH_MISMATCH)
+		if (q.status != NTMM_STATUS_INFO_LENGTH_MISMATCH)
 			break;
 		/* Tags appeared meanwhile: make room and read again. */
 		free(info);
 		info = calloc(q.count + 16, sizeof(*info));
 		if (!info)
-			return (NTSTATUS)WINMM_STATUS_NO_MEMORY;
+			return (NTSTATUS)NTMM_STATUS_NO_MEMORY;
 		q.count += 16;
 	}
 	*out = info;
@@ -35,13 +35,13 @@ static NTSTATUS read_tags(struct winmm_pool_tag_info **out, ULONG *count)
 	return (NTSTATUS)q.status;
 }
 
-WINMM_EXPORT NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass,
+NTMM_EXPORT NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass,
 						     PVOID SystemInformation,
 						     ULONG SystemInformationLength,
 						     PULONG ReturnLength)
 {
 	PSYSTEM_POOLTAG_INFORMATION out = SystemInformation;
-	struct winmm_pool_tag_info *info = NULL;
+	struct ntmm_pool_tag_info *info = NULL;
 	ULONG count = 0, i, need;
 	NTSTATUS status;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* GetSystemInfo: the memory manager's geometry, from winmm.ko. */
+/* GetSystemInfo: the memory manager's geometry, from ntmm.ko. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 #include <cpuid.h>
 #endif
 
-#include <libwinmm.h>
+#include <libntmm.h>
 
 #include "internal.h"
 
@@ -38,14 +38,14 @@ static void sysinfo_processor(LPSYSTEM_INFO si)
 #endif
 }
 
-WINMM_EXPORT void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
+NTMM_EXPORT void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
 {
-	struct winmm_system_info ks = { .size = sizeof(ks) };
+	struct ntmm_system_info ks = { .size = sizeof(ks) };
 	DWORD saved = GetLastError();
 
 	memset(lpSystemInfo, 0, sizeof(*lpSystemInfo));
 	sysinfo_processor(lpSystemInfo);
-	if (winmm_ioctl(WINMM_IOC_SYSTEM_INFO, &ks) == 0) {
+	if (ntmm_ioctl(NTMM_IOC_SYSTEM_INFO, &ks) == 0) {
 		lpSystemInfo->dwPageSize = ks.page_size;
 		lpSystemInfo->dwAllocationGranularity = ks.allocation_granularity;
 		lpSystemInfo->lpMinimumApplicationAddress = (LPVOID)(ULONG_PTR)ks.min_address;
@@ -61,8 +61,8 @@ WINMM_EXPORT void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
 		cpu_set_t set;
 		int cpu;
 
-		lpSystemInfo->dwPageSize = WINMM_PAGE_SIZE;
-		lpSystemInfo->dwAllocationGranularity = WINMM_ALLOCATION_GRANULARITY;
+		lpSystemInfo->dwPageSize = NTMM_PAGE_SIZE;
+		lpSystemInfo->dwAllocationGranularity = NTMM_ALLOCATION_GRANULARITY;
 		lpSystemInfo->lpMinimumApplicationAddress = (LPVOID)(ULONG_PTR)0x10000;
 		lpSystemInfo->lpMaximumApplicationAddress = (LPVOID)(ULONG_PTR)0x7ffffffeffff;
 		lpSystemInfo->dwNumberOfProcessors = (DWORD)sysconf(_SC_NPROCESSORS_ONLN);
@@ -75,17 +75,17 @@ WINMM_EXPORT void WINAPI GetSystemInfo(LPSYSTEM_INFO lpSystemInfo)
 	SetLastError(saved);
 }
 
-WINMM_EXPORT void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo)
+NTMM_EXPORT void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo)
 {
 	GetSystemInfo(lpSystemInfo);
 }
 
-WINMM_EXPORT SIZE_T WINAPI GetLargePageMinimum(void)
+NTMM_EXPORT SIZE_T WINAPI GetLargePageMinimum(void)
 {
 	ULONGLONG features;
 
 	/* 0, as Windows answers, where large pages cannot be had. */
-	if (!WinmmGetVersion(NULL, &features) || !(features & WINMM_FEATURE_LARGE_PAGES))
+	if (!NtmmGetVersion(NULL, &features) || !(features & NTMM_FEATURE_LARGE_PAGES))
 		return 0;
-	return WINMM_LARGE_PAGE_SIZE;
+	return NTMM_LARGE_PAGE_SIZE;
 }

@@ -13,12 +13,12 @@
 
 #define CURRENT_PROCESS	((HANDLE)(LONG_PTR)-1)
 
-WINMM_EXPORT HANDLE WINAPI GetCurrentProcess(void)
+NTMM_EXPORT HANDLE WINAPI GetCurrentProcess(void)
 {
 	return CURRENT_PROCESS;
 }
 
-WINMM_EXPORT DWORD WINAPI GetCurrentProcessId(void)
+NTMM_EXPORT DWORD WINAPI GetCurrentProcessId(void)
 {
 	return (DWORD)getpid();
 }
@@ -33,10 +33,10 @@ static BOOL is_current_process(HANDLE process)
 }
 
 /* The request of every VirtualAlloc form, before what VirtualAlloc2 and -ExNuma add. */
-static struct winmm_alloc alloc_request(LPVOID address, SIZE_T size, DWORD type, DWORD protect)
+static struct ntmm_alloc alloc_request(LPVOID address, SIZE_T size, DWORD type, DWORD protect)
 {
-	return (struct winmm_alloc){
-		.size = sizeof(struct winmm_alloc),
+	return (struct ntmm_alloc){
+		.size = sizeof(struct ntmm_alloc),
 		.type = type,
 		.protect = protect,
 		.address = (ULONG_PTR)address,
@@ -45,38 +45,38 @@ static struct winmm_alloc alloc_request(LPVOID address, SIZE_T size, DWORD type,
 }
 
 /* NtAllocateVirtualMemory(Ex). */
-static LPVOID allocate(struct winmm_alloc *a)
+static LPVOID allocate(struct ntmm_alloc *a)
 {
-	if (winmm_ioctl(WINMM_IOC_ALLOCATE, a) || !winmm_status(a->status))
+	if (ntmm_ioctl(NTMM_IOC_ALLOCATE, a) || !ntmm_status(a->status))
 		return NULL;
 	return (LPVOID)(ULONG_PTR)a->address;
 }
 
-WINMM_EXPORT LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize,
+NTMM_EXPORT LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize,
 					DWORD flAllocationType, DWORD flProtect)
 {
-	struct winmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
+	struct ntmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
 
 	return allocate(&a);
 }
 
-WINMM_EXPORT LPVOID WINAPI VirtualAllocExNuma(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+NTMM_EXPORT LPVOID WINAPI VirtualAllocExNuma(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
 					      DWORD flAllocationType, DWORD flProtect,
 					      DWORD nndPreferred)
 {
-	struct winmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
+	struct ntmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
 
 	if (!is_current_process(hProcess))
 		return NULL;
 	if (nndPreferred != NUMA_NO_PREFERRED_NODE) {
-		a.flags = WINMM_ALLOC_NODE;
+		a.flags = NTMM_ALLOC_NODE;
 		a.node = nndPreferred;
 	}
 	return allocate(&a);
 }
 
 /* Apply one MEM_EXTENDED_PARAMETER to @a; FALSE (last error set) if it cannot be. */
-static BOOL extended_parameter(const MEM_EXTENDED_PARAMETER *p, struct winmm_alloc *a)
+static BOOL extended_parameter(const MEM_EXTENDED_PARAMETER *p, struct ntmm_alloc *a)
 {
 	const MEM_ADDRESS_REQUIREMENTS *r;
 
@@ -94,14 +94,14 @@ static BOOL extended_parameter(const MEM_EXTENDED_PARAMETER *p, struct winmm_all
 	case MemExtendedParameterNumaNode:
 		if (p->ULong == NUMA_NO_PREFERRED_NODE)
 			return TRUE;
-		a->flags |= WINMM_ALLOC_NODE;
+		a->flags |= NTMM_ALLOC_NODE;
 		a->node = p->ULong;
 		return TRUE;
 	case MemExtendedParameterPartitionHandle:
 	case MemExtendedParameterUserPhysicalHandle:
 	case MemExtendedParameterAttributeFlags:
 	case MemExtendedParameterImageMachine:
-		/* Memory partitions, AWE, placeholder attributes and images: not in winmm. */
+		/* Memory partitions, AWE, placeholder attributes and images: not in ntmm. */
 		SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
 		return FALSE;
 	default:
@@ -112,12 +112,12 @@ invalid:
 	return FALSE;
 }
 
-WINMM_EXPORT PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T Size,
+NTMM_EXPORT PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T Size,
 					ULONG AllocationType, ULONG PageProtection,
 					MEM_EXTENDED_PARAMETER *ExtendedParameters,
 					ULONG ParameterCount)
 {
-	struct winmm_alloc a = alloc_request(BaseAddress, Size, AllocationType, PageProtection);
+	struct ntmm_alloc a = alloc_request(BaseAddress, Size, AllocationType, PageProtection);
 	ULONG i;
 
 	/* NULL stands for the calling process here. */
@@ -133,7 +133,7 @@ WINMM_EXPORT PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_
 	return allocate(&a);
 }
 
-WINMM_EXPORT LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+NTMM_EXPORT LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
 					  DWORD flAllocationType, DWORD flProtect)
 {
 	if (!is_current_process(hProcess))
@@ -141,28 +141,28 @@ WINMM_EXPORT LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZ
 	return VirtualAlloc(lpAddress, dwSize, flAllocationType, flProtect);
 }
 
-WINMM_EXPORT BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
+NTMM_EXPORT BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
 {
-	struct winmm_free f = {
+	struct ntmm_free f = {
 		.size = sizeof(f),
 		.type = dwFreeType,
 		.address = (ULONG_PTR)lpAddress,
 		.length = dwSize,
 	};
 
-	return !winmm_ioctl(WINMM_IOC_FREE, &f) && winmm_status(f.status);
+	return !ntmm_ioctl(NTMM_IOC_FREE, &f) && ntmm_status(f.status);
 }
 
-WINMM_EXPORT BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+NTMM_EXPORT BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
 				       DWORD dwFreeType)
 {
 	return is_current_process(hProcess) && VirtualFree(lpAddress, dwSize, dwFreeType);
 }
 
-WINMM_EXPORT BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+NTMM_EXPORT BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
 					PDWORD lpflOldProtect)
 {
-	struct winmm_protect p = {
+	struct ntmm_protect p = {
 		.size = sizeof(p),
 		.protect = flNewProtect,
 		.address = (ULONG_PTR)lpAddress,
@@ -174,29 +174,29 @@ WINMM_EXPORT BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD f
 		SetLastError(ERROR_NOACCESS);
 		return FALSE;
 	}
-	if (winmm_ioctl(WINMM_IOC_PROTECT, &p) || !winmm_status(p.status))
+	if (ntmm_ioctl(NTMM_IOC_PROTECT, &p) || !ntmm_status(p.status))
 		return FALSE;
 	*lpflOldProtect = p.old_protect;
 	return TRUE;
 }
 
-WINMM_EXPORT BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+NTMM_EXPORT BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
 					  DWORD flNewProtect, PDWORD lpflOldProtect)
 {
 	return is_current_process(hProcess) &&
 	       VirtualProtect(lpAddress, dwSize, flNewProtect, lpflOldProtect);
 }
 
-WINMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
+NTMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
 					SIZE_T dwLength)
 {
-	struct winmm_query q = { .size = sizeof(q), .address = (ULONG_PTR)lpAddress };
+	struct ntmm_query q = { .size = sizeof(q), .address = (ULONG_PTR)lpAddress };
 
 	if (dwLength < sizeof(*lpBuffer)) {
 		SetLastError(ERROR_BAD_LENGTH);
 		return 0;
 	}
-	if (winmm_ioctl(WINMM_IOC_QUERY, &q) || !winmm_status(q.status))
+	if (ntmm_ioctl(NTMM_IOC_QUERY, &q) || !ntmm_status(q.status))
 		return 0;
 	lpBuffer->BaseAddress = (PVOID)(ULONG_PTR)q.base_address;
 	lpBuffer->AllocationBase = (PVOID)(ULONG_PTR)q.allocation_base;
@@ -209,7 +209,7 @@ WINMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMA
 	return sizeof(*lpBuffer);
 }
 
-WINMM_EXPORT SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
+NTMM_EXPORT SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
 					  PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength)
 {
 	if (!is_current_process(hProcess))
@@ -219,34 +219,34 @@ WINMM_EXPORT SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
 
 static BOOL lock_pages(LPVOID lpAddress, SIZE_T dwSize, __u32 op)
 {
-	struct winmm_lock l = {
+	struct ntmm_lock l = {
 		.size = sizeof(l),
 		.op = op,
 		.address = (ULONG_PTR)lpAddress,
 		.length = dwSize,
 	};
 
-	return !winmm_ioctl(WINMM_IOC_LOCK, &l) && winmm_status(l.status);
+	return !ntmm_ioctl(NTMM_IOC_LOCK, &l) && ntmm_status(l.status);
 }
 
-WINMM_EXPORT BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize)
+NTMM_EXPORT BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize)
 {
-	return lock_pages(lpAddress, dwSize, WINMM_LOCK_PAGES);
+	return lock_pages(lpAddress, dwSize, NTMM_LOCK_PAGES);
 }
 
-WINMM_EXPORT BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize)
+NTMM_EXPORT BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize)
 {
-	return lock_pages(lpAddress, dwSize, WINMM_UNLOCK_PAGES);
+	return lock_pages(lpAddress, dwSize, NTMM_UNLOCK_PAGES);
 }
 
 /* Windows' GetWriteWatch and ResetWriteWatch return 0, or (UINT)-1 on failure. */
 #define WRITE_WATCH_FAILED	((UINT)-1)
 
-WINMM_EXPORT UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T dwRegionSize,
+NTMM_EXPORT UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T dwRegionSize,
 				       PVOID *lpAddresses, ULONG_PTR *lpdwCount,
 				       LPDWORD lpdwGranularity)
 {
-	struct winmm_write_watch w = {
+	struct ntmm_write_watch w = {
 		.size = sizeof(w),
 		.address = (ULONG_PTR)lpBaseAddress,
 		.length = dwRegionSize,
@@ -258,31 +258,31 @@ WINMM_EXPORT UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return WRITE_WATCH_FAILED;
 	}
-	w.flags = dwFlags & WRITE_WATCH_FLAG_RESET ? WINMM_WRITE_WATCH_RESET : 0;
+	w.flags = dwFlags & WRITE_WATCH_FLAG_RESET ? NTMM_WRITE_WATCH_RESET : 0;
 	w.count = *lpdwCount;
-	if (winmm_ioctl(WINMM_IOC_WRITE_WATCH, &w) || !winmm_status(w.status))
+	if (ntmm_ioctl(NTMM_IOC_WRITE_WATCH, &w) || !ntmm_status(w.status))
 		return WRITE_WATCH_FAILED;
 	*lpdwCount = w.count;
 	if (lpdwGranularity)
-		*lpdwGranularity = WINMM_PAGE_SIZE;
+		*lpdwGranularity = NTMM_PAGE_SIZE;
 	return 0;
 }
 
-WINMM_EXPORT UINT WINAPI ResetWriteWatch(LPVOID lpBaseAddress, SIZE_T dwRegionSize)
+NTMM_EXPORT UINT WINAPI ResetWriteWatch(LPVOID lpBaseAddress, SIZE_T dwRegionSize)
 {
-	struct winmm_write_watch w = {
+	struct ntmm_write_watch w = {
 		.size = sizeof(w),
-		.flags = WINMM_WRITE_WATCH_RESET_ONLY,
+		.flags = NTMM_WRITE_WATCH_RESET_ONLY,
 		.address = (ULONG_PTR)lpBaseAddress,
 		.length = dwRegionSize,
 	};
 
-	if (winmm_ioctl(WINMM_IOC_WRITE_WATCH, &w) || !winmm_status(w.status))
+	if (ntmm_ioctl(NTMM_IOC_WRITE_WATCH, &w) || !ntmm_status(w.status))
 		return WRITE_WATCH_FAILED;
 	return 0;
 }
 
-/* Bytes of address space the process has mapped, winmm's and Linux's. */
+/* Bytes of address space the process has mapped, ntmm's and Linux's. */
 static ULONGLONG mapped_bytes(void)
 {
 	unsigned long long pages = 0;
@@ -296,17 +296,17 @@ static ULONGLONG mapped_bytes(void)
 	return pages * (ULONGLONG)sysconf(_SC_PAGESIZE);
 }
 
-WINMM_EXPORT BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
+NTMM_EXPORT BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer)
 {
 	ULONGLONG mapped;
-	struct winmm_memory_status m = { .size = sizeof(m) };
-	struct winmm_system_info si = { .size = sizeof(si) };
+	struct ntmm_memory_status m = { .size = sizeof(m) };
+	struct ntmm_system_info si = { .size = sizeof(si) };
 
 	if (lpBuffer->dwLength != sizeof(*lpBuffer)) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return FALSE;
 	}
-	if (winmm_ioctl(WINMM_IOC_MEMORY_STATUS, &m) || winmm_ioctl(WINMM_IOC_SYSTEM_INFO, &si))
+	if (ntmm_ioctl(NTMM_IOC_MEMORY_STATUS, &m) || ntmm_ioctl(NTMM_IOC_SYSTEM_INFO, &si))
 		return FALSE;
 	lpBuffer->ullTotalPhys = m.total_phys;
 	lpBuffer->ullAvailPhys = m.avail_phys;

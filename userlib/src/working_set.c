@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* psapi.h's working-set queries, answered by winmm.ko. */
+/* psapi.h's working-set queries, answered by ntmm.ko. */
 #include <psapi.h>
 
 #include "internal.h"
 
-WINMM_EXPORT BOOL WINAPI QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb)
+NTMM_EXPORT BOOL WINAPI QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb)
 {
-	/* PSAPI_WORKING_SET_EX_INFORMATION is struct winmm_ws_entry, field for field. */
-	struct winmm_working_set_ex w = {
+	/* PSAPI_WORKING_SET_EX_INFORMATION is struct ntmm_ws_entry, field for field. */
+	struct ntmm_working_set_ex w = {
 		.size = sizeof(w),
 		.count = cb / sizeof(PSAPI_WORKING_SET_EX_INFORMATION),
 		.entries = (ULONG_PTR)pv,
 	};
 
-	_Static_assert(sizeof(PSAPI_WORKING_SET_EX_INFORMATION) == sizeof(struct winmm_ws_entry),
+	_Static_assert(sizeof(PSAPI_WORKING_SET_EX_INFORMATION) == sizeof(struct ntmm_ws_entry),
 		       "one layout for both");
 	if (hProcess != GetCurrentProcess()) {
 		SetLastError(hProcess ? ERROR_ACCESS_DENIED : ERROR_INVALID_HANDLE);
@@ -27,5 +27,5 @@ WINMM_EXPORT BOOL WINAPI QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb)
 		SetLastError(ERROR_NOACCESS);
 		return FALSE;
 	}
-	return !winmm_ioctl(WINMM_IOC_WORKING_SET_EX, &w) && winmm_status(w.status);
+	return !ntmm_ioctl(NTMM_IOC_WORKING_SET_EX, &w) && ntmm_status(w.status);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * <winmm/wdm.h>: the executive pool API of Windows' wdm.h for Linux kernel
- * modules ported from Windows drivers, backed by winmm.ko (GPL exports).
+ * <ntmm/wdm.h>: the executive pool API of Windows' wdm.h for Linux kernel
+ * modules ported from Windows drivers, backed by ntmm.ko (GPL exports).
  *
  *   p = ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(*p), 'diaR');
  *   ...
@@ -17,17 +17,17 @@
  * - There is no SEH: POOL_FLAG_RAISE_ON_FAILURE is refused (NULL, and one
  *   warning per caller); every caller must check for NULL.
  * - POOL_FLAG_NON_PAGED_EXECUTE is refused (NULL, one warning per caller):
- *   winmm gives no executable kernel memory. NonPagedPool, which Windows
+ *   ntmm gives no executable kernel memory. NonPagedPool, which Windows
  *   makes executable, gives NX memory here, as NonPagedPoolNx does.
- * - POOL_FLAG_USE_QUOTA charges the calling process if it has a winmm
- *   context (it opened /dev/winmm); other callers are not charged.
+ * - POOL_FLAG_USE_QUOTA charges the calling process if it has a ntmm
+ *   context (it opened /dev/ntmm); other callers are not charged.
  * - There is one session: POOL_FLAG_SESSION changes nothing.
  * - Verifier checks (a free with the wrong tag, a double free, a pointer
  *   the pool never gave) are reported in the kernel log instead of a
  *   bugcheck, and the block is leaked rather than freed.
  */
-#ifndef _WINMM_WDM_H
-#define _WINMM_WDM_H
+#ifndef _NTMM_WDM_H
+#define _NTMM_WDM_H
 
 #include <linux/types.h>
 
@@ -78,4 +78,4 @@ PVOID ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
 void ExFreePoolWithTag(PVOID P, ULONG Tag);
 void ExFreePool(PVOID P);
 
-#endif /* _WINMM_WDM_H */
+#endif /* _NTMM_WDM_H */

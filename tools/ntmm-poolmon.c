@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * winmm-poolmon: the kernel pools by tag, as Windows' poolmon shows them,
+ * ntmm-poolmon: the kernel pools by tag, as Windows' poolmon shows them,
  * read through NtQuerySystemInformation(SystemPoolTagInformation).
  *
- *   winmm-poolmon [-b | -c] [-n COUNT] [-d SECONDS]
+ *   ntmm-poolmon [-b | -c] [-n COUNT] [-d SECONDS]
  *     -b  sort by bytes outstanding (the default)
  *     -c  sort by allocations
  *     -n  print COUNT times (default 1: one shot; 0: until interrupted)
@@ -57,7 +57,7 @@ static int show(void)
 		st = NtQuerySystemInformation(SystemPoolTagInformation, info, len, &len);
 	} while (st == STATUS_INFO_LENGTH_MISMATCH);
 	if (st) {
-		fprintf(stderr, "winmm-poolmon: NtQuerySystemInformation: status %#x\n",
+		fprintf(stderr, "ntmm-poolmon: NtQuerySystemInformation: status %#x\n",
 			(unsigned int)st);
 		free(info);
 		return 1;
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 			delay = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: winmm-poolmon [-b | -c] [-n COUNT] [-d SECONDS]\n");
+			fprintf(stderr, "usage: ntmm-poolmon [-b | -c] [-n COUNT] [-d SECONDS]\n");
 			return 2;
 		}
 	}
