@@ -31,7 +31,8 @@ USER_TESTS     := $(USER_TEST_SRCS:tests/user/%.c=build/tests/user/%) \
 TEST_CFLAGS    := -std=gnu11 $(WARN) -O2 -g -pthread -static \
 		  -Iuserlib/include -Iuapi -Itests
 HOST_TEST_CFLAGS := -std=gnu11 $(WARN) -O1 -g -pthread \
-		  -fsanitize=address,undefined -fno-sanitize-recover=all -Imodule/core
+		  -fsanitize=address,undefined -fno-sanitize-recover=all \
+		  -Itests/host/include -Iuapi
 
 .PHONY: all userlib module check demo bench host-test user-tests examples install clean
 all: userlib
@@ -67,7 +68,7 @@ build/tools/%: tools/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
-build/tests/user/%: tests/user/%.c $(LIB_A) tests/tap.h tests/abi/layout.h tests/user/ntmm_debugfs.h
+build/tests/user/%: tests/user/%.c $(LIB_A) tests/tap.h tests/abi/layout.h $(wildcard tests/user/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
@@ -80,19 +81,15 @@ build/examples/%: examples/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
-build/tests/host/range_tree_test: tests/host/range_tree_test.c module/core/range_tree.c \
-		module/core/range_tree.h module/core/core_compat.h tests/tap.h
+# Host tests: module sources built with the shims of tests/host/include,
+# under ASan and UBSan.
+build/tests/host/nt_rules_test: tests/host/nt_rules_test.c module/vm/nt_rules.c \
+		module/vm/nt_rules.h module/vm/nt_rules_kunit.c module/ntstatus.h \
+		uapi/linux/ntmm.h $(wildcard tests/host/include/*/*.h) tests/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(HOST_TEST_CFLAGS) tests/host/range_tree_test.c module/core/range_tree.c \
-		-lurcu -o $@
+	$(CC) $(HOST_TEST_CFLAGS) $< -o $@
 
-build/tests/host/nt_rules_test: tests/host/nt_rules_test.c module/core/nt_rules.c \
-		module/core/nt_rules.h module/core/core_compat.h tests/tap.h
-	@mkdir -p $(@D)
-	$(CC) $(HOST_TEST_CFLAGS) tests/host/nt_rules_test.c module/core/nt_rules.c -o $@
-
-host-test: build/tests/host/range_tree_test build/tests/host/nt_rules_test userlib
-	build/tests/host/range_tree_test
+host-test: build/tests/host/nt_rules_test userlib
 	build/tests/host/nt_rules_test
 	tests/host/shared_lib_test.sh
 

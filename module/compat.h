@@ -61,7 +61,7 @@ typedef unsigned long (*ntmm_shrink_fn)(struct shrinker *shrinker,
 /* Shrinkers became allocated objects in 6.7. */
 #if KERNEL_VERSION(6, 7, 0) > LINUX_VERSION_CODE
 static inline struct shrinker *ntmm_shrinker_create(const char *name, ntmm_shrink_fn count,
-						     ntmm_shrink_fn scan)
+						    ntmm_shrink_fn scan)
 {
 	struct shrinker *shrinker = kzalloc(sizeof(*shrinker), GFP_KERNEL);
 
@@ -84,7 +84,7 @@ static inline void ntmm_shrinker_destroy(struct shrinker *shrinker)
 }
 #else
 static inline struct shrinker *ntmm_shrinker_create(const char *name, ntmm_shrink_fn count,
-						     ntmm_shrink_fn scan)
+						    ntmm_shrink_fn scan)
 {
 	struct shrinker *shrinker = shrinker_alloc(0, "%s", name);
 

@@ -1,17 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The ioctl entry: command dispatch, size-prefixed structs in and out, and
- * the handlers that answer without touching the address space.
+ * The ioctl layer: command dispatch, and the only code that reads and
+ * writes the caller's structs. Each handler copies its size-prefixed struct
+ * in, checks what is transport (padding, unknown fields: -EINVAL), calls
+ * the memory manager with kernel arguments, stores the NTSTATUS it answers
+ * and copies the struct back, as udmabuf's ioctls do. The layers below
+ * never call back up here.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
 #include <linux/cpumask.h>
+#include <linux/ntmm.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
-#include <linux/ntmm.h>
 
-#include "ntmm.h"
+#include "ioctl.h"
+#include "ntstatus.h"
+#include "pool/pool.h"
+#include "process.h"
+#include "vm/fault_reason.h"
+#include "vm/placement.h"
+#include "vm/virtual.h"
+#include "vm/working_set.h"
 
 #define NTMM_FEATURES	(NTMM_FEATURE_SYSTEM_INFO | NTMM_FEATURE_VIRTUAL_MEMORY | \
 			 NTMM_FEATURE_FAULT_REASON | NTMM_FEATURE_LOCK | \
@@ -19,6 +30,12 @@
 			 NTMM_FEATURE_RESET_UNDO | NTMM_FEATURE_LARGE_PAGES | \
 			 NTMM_FEATURE_NUMA | NTMM_FEATURE_WORKING_SET_EX | \
 			 NTMM_FEATURE_POOL_TAGS)
+
+/* GetSystemInfo's processor mask has a bit for each of these. */
+#define NTMM_MASK_CPUS	64
+
+/* QueryWorkingSetEx entries read and written per copy. */
+#define NTMM_WS_BATCH	32
 
 /**
  * ntmm_copy_struct_in() - Read a size-prefixed ioctl struct.
@@ -35,7 +52,7 @@
  * or with non-zero bytes this kernel does not know.
  */
 int ntmm_copy_struct_in(void *dst, size_t ksize, size_t min_size,
-			 const void __user *src)
+			const void __user *src)
 {
 	u32 usize;
 	int ret;
@@ -49,15 +66,8 @@ int ntmm_copy_struct_in(void *dst, size_t ksize, size_t min_size,
 }
 EXPORT_SYMBOL_IF_KUNIT(ntmm_copy_struct_in);
 
-/**
- * ntmm_copy_struct_out() - Write back an ioctl struct read by ntmm_copy_struct_in().
- * @dst: the user's struct.
- * @src: the kernel's copy, whose first field still holds the caller's size.
- * @ksize: the size of the struct this kernel knows.
- *
- * Return: 0 or -EFAULT.
- */
-int ntmm_copy_struct_out(void __user *dst, const void *src, size_t ksize)
+/* Write back a struct read by ntmm_copy_struct_in(): as much as the caller has. */
+static int ntmm_copy_struct_out(void __user *dst, const void *src, size_t ksize)
 {
 	size_t usize = *(const u32 *)src;
 
@@ -74,7 +84,7 @@ static long ntmm_ioctl_version(void __user *arg)
 		return ret;
 	if (v.__pad0)
 		return -EINVAL;
-	v.status = NTMM_STATUS_SUCCESS;
+	v.status = ntstatus_to_user(STATUS_SUCCESS);
 	v.abi_version = NTMM_ABI_VERSION;
 	v.features = NTMM_FEATURES;
 	return ntmm_copy_struct_out(arg, &v, sizeof(v));
@@ -91,22 +101,223 @@ static long ntmm_ioctl_system_info(void __user *arg)
 		return ret;
 	if (si.__pad0)
 		return -EINVAL;
-	si.status = NTMM_STATUS_SUCCESS;
+	si.status = ntstatus_to_user(STATUS_SUCCESS);
 	si.page_size = NTMM_PAGE_SIZE;
 	si.allocation_granularity = NTMM_ALLOCATION_GRANULARITY;
 	si.min_address = ntmm_user_min();
 	si.max_address = ntmm_user_max();
 	si.active_processor_mask = 0;
 	for_each_online_cpu(cpu) {
-		if (cpu < 64)
+		if (cpu < NTMM_MASK_CPUS)
 			si.active_processor_mask |= 1ULL << cpu;
 	}
 	si.processor_count = num_online_cpus();
 	return ntmm_copy_struct_out(arg, &si, sizeof(si));
 }
 
+static long ntmm_ioctl_allocate(struct file *file, struct ntmm_process *proc,
+				void __user *arg)
+{
+	struct ntmm_alloc a;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&a, sizeof(a), NTMM_ALLOC_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	a.status = ntstatus_to_user(ntmm_virtual_allocate(file, proc, &a));
+	return ntmm_copy_struct_out(arg, &a, sizeof(a));
+}
+
+static long ntmm_ioctl_free(struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_free f;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&f, sizeof(f), NTMM_FREE_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (f.__pad0)
+		return -EINVAL;
+	f.status = ntstatus_to_user(ntmm_virtual_free(proc, &f));
+	return ntmm_copy_struct_out(arg, &f, sizeof(f));
+}
+
+static long ntmm_ioctl_protect(struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_protect p;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&p, sizeof(p), NTMM_PROTECT_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	p.old_protect = 0;
+	p.status = ntstatus_to_user(ntmm_virtual_protect(proc, &p));
+	return ntmm_copy_struct_out(arg, &p, sizeof(p));
+}
+
+static long ntmm_ioctl_query(struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_query q;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&q, sizeof(q), NTMM_QUERY_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	q.status = ntstatus_to_user(ntmm_virtual_query(proc, &q));
+	return ntmm_copy_struct_out(arg, &q, sizeof(q));
+}
+
+static long ntmm_ioctl_memory_status(struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_memory_status m;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&m, sizeof(m), NTMM_MEMORY_STATUS_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	ntmm_virtual_memory_status(proc, &m);
+	m.status = ntstatus_to_user(STATUS_SUCCESS);
+	return ntmm_copy_struct_out(arg, &m, sizeof(m));
+}
+
+static long ntmm_ioctl_fault_reason(struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_fault_reason fr;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&fr, sizeof(fr), NTMM_FAULT_REASON_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	ntmm_fault_reason_take(&proc->faults, fr.address, &fr.reason, &fr.access);
+	fr.status = ntstatus_to_user(STATUS_SUCCESS);
+	return ntmm_copy_struct_out(arg, &fr, sizeof(fr));
+}
+
+static long ntmm_ioctl_lock(struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_lock l;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&l, sizeof(l), NTMM_LOCK_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (l.__pad0 || l.op > NTMM_UNLOCK_PAGES)
+		return -EINVAL;
+	l.status = ntstatus_to_user(ntmm_virtual_lock(proc, &l));
+	return ntmm_copy_struct_out(arg, &l, sizeof(l));
+}
+
+/* GetWriteWatch's addresses go straight to the caller's array. */
+struct ntmm_ww_out {
+	u64 __user *addrs;
+};
+
+static int ntmm_ww_copy_out(void *ctx, const u64 *addrs, u64 done, unsigned long n)
+{
+	struct ntmm_ww_out *o = ctx;
+
+	return copy_to_user(o->addrs + done, addrs, n * sizeof(*addrs)) ? -EFAULT : 0;
+}
+
+static long ntmm_ioctl_write_watch(struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_write_watch w;
+	struct ntmm_ww_out out;
+	ntstatus_t status;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&w, sizeof(w), NTMM_WRITE_WATCH_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (w.__pad0 || (w.flags & ~(NTMM_WRITE_WATCH_RESET | NTMM_WRITE_WATCH_RESET_ONLY)) ||
+	    w.flags == (NTMM_WRITE_WATCH_RESET | NTMM_WRITE_WATCH_RESET_ONLY))
+		return -EINVAL;
+	if (w.flags & NTMM_WRITE_WATCH_RESET_ONLY) {
+		w.status = ntstatus_to_user(ntmm_virtual_write_watch_reset(proc, w.address,
+									   w.length));
+		return ntmm_copy_struct_out(arg, &w, sizeof(w));
+	}
+	/* Only the entries reported are written; the rest stay as the caller left them. */
+	out.addrs = u64_to_user_ptr(w.addresses);
+	if (w.count > U64_MAX / sizeof(u64) || !access_ok(out.addrs, w.count * sizeof(u64)))
+		return -EFAULT;
+	ret = ntmm_virtual_write_watch(proc, w.address, w.length,
+				       w.flags & NTMM_WRITE_WATCH_RESET, w.count,
+				       ntmm_ww_copy_out, &out, &w.count, &status);
+	if (ret)
+		return ret;
+	w.status = ntstatus_to_user(status);
+	return ntmm_copy_struct_out(arg, &w, sizeof(w));
+}
+
+static long ntmm_ioctl_working_set_ex(struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_ws_entry batch[NTMM_WS_BATCH];
+	struct ntmm_ws_entry __user *entries;
+	struct ntmm_working_set_ex w;
+	u32 done, n;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&w, sizeof(w), NTMM_WORKING_SET_EX_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (w.__pad0)
+		return -EINVAL;
+	entries = u64_to_user_ptr(w.entries);
+	for (done = 0; done < w.count; done += n) {
+		n = min_t(u32, w.count - done, NTMM_WS_BATCH);
+		if (copy_from_user(batch, entries + done, n * sizeof(batch[0])))
+			return -EFAULT;
+		ntmm_ws_query(proc, batch, n);
+		if (copy_to_user(entries + done, batch, n * sizeof(batch[0])))
+			return -EFAULT;
+		cond_resched();
+	}
+	w.status = ntstatus_to_user(STATUS_SUCCESS);
+	return ntmm_copy_struct_out(arg, &w, sizeof(w));
+}
+
+/* Where SystemPoolTagInformation's entries go, and how many fit. */
+struct ntmm_pool_tags_out {
+	struct ntmm_pool_tag_info __user *entries;
+	u32 room;
+	u32 n;
+};
+
+/* Called outside RCU, one tag at a time: the copy may fault. */
+static int ntmm_pool_tag_copy_out(void *ctx, const struct ntmm_pool_tag_info *info)
+{
+	struct ntmm_pool_tags_out *o = ctx;
+
+	if (o->n < o->room && copy_to_user(o->entries + o->n, info, sizeof(*info)))
+		return -EFAULT;
+	o->n++;
+	return 0;
+}
+
+static long ntmm_ioctl_pool_tags(void __user *arg)
+{
+	struct ntmm_pool_tags_out o = {};
+	struct ntmm_pool_tags q;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&q, sizeof(q), NTMM_POOL_TAGS_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (q.__pad0)
+		return -EINVAL;
+	o.entries = u64_to_user_ptr(q.entries);
+	o.room = q.count;
+	ret = ntmm_pool_tags_for_each(ntmm_pool_tag_copy_out, &o);
+	if (ret)
+		return ret;
+	q.status = ntstatus_to_user(o.n > o.room ? STATUS_INFO_LENGTH_MISMATCH : STATUS_SUCCESS);
+	q.count = o.n;
+	return ntmm_copy_struct_out(arg, &q, sizeof(q));
+}
+
 /**
- * ntmm_ioctl() - Dispatch one ioctl of a ntmm file.
+ * ntmm_ioctl() - Dispatch one ioctl of an ntmm file.
  * @file: the file, which new allocations map.
  * @proc: the file's context.
  * @cmd: the command; matched on type, number and direction, not size.
@@ -116,7 +327,7 @@ static long ntmm_ioctl_system_info(void __user *arg)
  * command, -EACCES from any mm but the context's, or the copy's error.
  */
 long ntmm_ioctl(struct file *file, struct ntmm_process *proc,
-		 unsigned int cmd, void __user *arg)
+		unsigned int cmd, void __user *arg)
 {
 	if (_IOC_TYPE(cmd) != NTMM_IOC_MAGIC ||
 	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))

@@ -10,12 +10,18 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/ntmm.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
-#include <linux/ntmm.h>
 
-#include "pool.h"
-#include "ntmm.h"
+#include "ioctl.h"
+#include "pool/pool.h"
+#include "process.h"
+#include "vm/commit.h"
+#include "vm/large.h"
+#include "vm/reset.h"
+#include "vm/vad.h"
+#include "vm/vma.h"
 
 static ushort mode = 0666;
 module_param(mode, ushort, 0444);
@@ -44,7 +50,7 @@ static int ntmm_release(struct inode *inode, struct file *file)
 }
 
 static long ntmm_unlocked_ioctl(struct file *file, unsigned int cmd,
-				 unsigned long arg)
+				unsigned long arg)
 {
 	return ntmm_ioctl(file, file->private_data, cmd, (void __user *)arg);
 }
@@ -54,7 +60,7 @@ static const struct file_operations ntmm_fops = {
 	.open		= ntmm_open,
 	.release	= ntmm_release,
 	.unlocked_ioctl	= ntmm_unlocked_ioctl,
-	.mmap		= ntmm_vad_mmap,
+	.mmap		= ntmm_vma_mmap,
 };
 
 static struct miscdevice ntmm_misc = {

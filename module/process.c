@@ -17,8 +17,12 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
-#include "pool.h"
-#include "ntmm.h"
+#include "pool/quota.h"
+#include "process.h"
+#include "vm/placement.h"
+
+/* Contexts are hashed by their mm's address. */
+#define NTMM_PROCESS_HASH_BITS	6
 
 /*
  * ntmm_processes_lock protects ntmm_processes and ntmm_nr_processes. The
@@ -29,7 +33,7 @@
  * after a grace period) and take only their quota.
  */
 static DEFINE_MUTEX(ntmm_processes_lock);
-static DEFINE_HASHTABLE(ntmm_processes, 6);
+static DEFINE_HASHTABLE(ntmm_processes, NTMM_PROCESS_HASH_BITS);
 static unsigned int ntmm_nr_processes;
 
 /**
@@ -54,21 +58,20 @@ struct ntmm_process *ntmm_process_get(struct mm_struct *mm)
 		proc = ERR_PTR(-ENOMEM);
 		goto out_unlock;
 	}
-	proc->pool_quota = kzalloc(sizeof(*proc->pool_quota), GFP_KERNEL_ACCOUNT);
+	proc->pool_quota = ntmm_pool_quota_new();
 	if (!proc->pool_quota) {
 		kfree(proc);
 		proc = ERR_PTR(-ENOMEM);
 		goto out_unlock;
 	}
-	refcount_set(&proc->pool_quota->ref, 1);
 	mmgrab(mm);
 	proc->mm = mm;
 	kref_init(&proc->ref);
 	mutex_init(&proc->lock);
-	ntmm_range_tree_init(&proc->vads);
+	mt_init_flags(&proc->vads, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU);
 	atomic_long_set(&proc->commit, 0);
-	ntmm_placement_init(proc);
-	spin_lock_init(&proc->faults_lock);
+	proc->bottom_up_base = ntmm_placement_base();
+	ntmm_fault_reasons_init(&proc->faults);
 	hash_add_rcu(ntmm_processes, &proc->hash, (unsigned long)mm);
 	ntmm_nr_processes++;
 out_unlock:
@@ -82,12 +85,13 @@ static void ntmm_process_release(struct kref *ref)
 {
 	struct ntmm_process *proc = container_of(ref, struct ntmm_process, ref);
 
+	lockdep_assert_held(&ntmm_processes_lock);
 	hash_del_rcu(&proc->hash);
 	ntmm_nr_processes--;
 	mutex_unlock(&ntmm_processes_lock);
 	/* Every VMA, and so every VAD, went before the last file reference. */
-	WARN_ON_ONCE(proc->vads.count || atomic_long_read(&proc->commit));
-	ntmm_range_tree_destroy(&proc->vads, NULL);
+	WARN_ON_ONCE(!mtree_empty(&proc->vads) || atomic_long_read(&proc->commit));
+	mtree_destroy(&proc->vads);
 	mutex_destroy(&proc->lock);
 	ntmm_pool_quota_put(proc->pool_quota);
 	mmdrop(proc->mm);
@@ -122,13 +126,13 @@ unsigned int ntmm_process_count(void)
 EXPORT_SYMBOL_IF_KUNIT(ntmm_process_count);
 
 /**
- * ntmm_pool_quota_get() - The pool quota of @mm's context, if it has one.
+ * ntmm_process_pool_quota() - The pool quota of @mm's context, if it has one.
  * @mm: the calling process's address space (NULL for a kernel thread).
  *
  * Context: any; takes no sleeping lock.
  * Return: the quota with a reference, or NULL.
  */
-struct ntmm_pool_quota *ntmm_pool_quota_get(struct mm_struct *mm)
+struct ntmm_pool_quota *ntmm_process_pool_quota(struct mm_struct *mm)
 {
 	struct ntmm_pool_quota *q = NULL;
 	struct ntmm_process *proc;
@@ -145,37 +149,3 @@ struct ntmm_pool_quota *ntmm_pool_quota_get(struct mm_struct *mm)
 	rcu_read_unlock();
 	return q;
 }
-
-/**
- * ntmm_pool_quota_charge() - Charge (@bytes > 0) or return (< 0) pool quota.
- * @q: the quota.
- * @kind: the pool.
- * @bytes: the allocation's size, negative when it is freed.
- */
-void ntmm_pool_quota_charge(struct ntmm_pool_quota *q, enum ntmm_pool_kind kind, long bytes)
-{
-	atomic_long_add(bytes, &q->used[kind]);
-}
-
-/**
- * ntmm_pool_quota_put() - Drop a reference to a quota.
- * @q: the quota; freed after a grace period with its last reference.
- */
-void ntmm_pool_quota_put(struct ntmm_pool_quota *q)
-{
-	if (refcount_dec_and_test(&q->ref))
-		kfree_rcu(q, rcu);
-}
-
-/**
- * ntmm_pool_quota_usage() - Pool bytes charged to a process.
- * @proc: the context.
- * @kind: the pool.
- *
- * Return: the bytes of @kind its allocations with POOL_FLAG_USE_QUOTA hold.
- */
-long ntmm_pool_quota_usage(struct ntmm_process *proc, unsigned int kind)
-{
-	return atomic_long_read(&proc->pool_quota->used[kind]);
-}
-EXPORT_SYMBOL_IF_KUNIT(ntmm_pool_quota_usage);

@@ -24,6 +24,32 @@ static int drop_slab(void)
 	return fclose(f) == 0 && ok;
 }
 
+/*
+ * Item 44: VirtualLock touches the pages as a thread would: a guard page
+ * fails the call with STATUS_GUARD_PAGE_VIOLATION as its last error and
+ * loses its guard; the same call then succeeds.
+ */
+static void test_lock_guard(DWORD protect, DWORD type, const char *how)
+{
+	char *g = VirtualAlloc(NULL, 4 * PAGE, type, protect);
+	MEMORY_BASIC_INFORMATION mbi;
+	DWORD old;
+
+	VirtualProtect(g + 2 * PAGE, PAGE, protect | PAGE_GUARD, &old);
+	VirtualProtect(g + 3 * PAGE, PAGE, protect | PAGE_GUARD, &old);
+	SetLastError(0);
+	fails_with(VirtualLock(g, 4 * PAGE), STATUS_GUARD_PAGE_VIOLATION, "44: locking guard pages");
+	tap_ok(VirtualQuery(g + 2 * PAGE, &mbi, sizeof(mbi)) && mbi.Protect == protect &&
+		      VirtualQuery(g + 3 * PAGE, &mbi, sizeof(mbi)) &&
+		      mbi.Protect == (protect | PAGE_GUARD),
+		      "44: the first guard page lost its guard, the next kept it%s", how);
+	fails_with(VirtualLock(g, 4 * PAGE), STATUS_GUARD_PAGE_VIOLATION,
+		   "44: the next guard page fails the next lock");
+	tap_ok(VirtualLock(g, 4 * PAGE), "44: then the lock succeeds%s", how);
+	tap_ok(VirtualUnlock(g, 4 * PAGE), "and the pages unlock%s", how);
+	VirtualFree(g, 0, MEM_RELEASE);
+}
+
 int main(void)
 {
 	char *p = VirtualAlloc(NULL, 8 * PAGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
@@ -47,6 +73,9 @@ int main(void)
 	VirtualProtect(p + 7 * PAGE, PAGE, PAGE_NOACCESS, &old);
 	fails_with(VirtualLock(p + 6 * PAGE, 2 * PAGE), ERROR_NOACCESS, "locking a no-access page");
 	VirtualProtect(p + 7 * PAGE, PAGE, PAGE_READWRITE, &old);
+	test_lock_guard(PAGE_READWRITE, MEM_RESERVE | MEM_COMMIT, "");
+	test_lock_guard(PAGE_READWRITE, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH,
+			" (write-watched)");
 
 	p[0] = 1;
 	p[PAGE] = 2;

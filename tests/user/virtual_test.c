@@ -74,6 +74,45 @@ static void test_reserve_commit(void)
 	VirtualFree(q, 0, MEM_RELEASE);
 }
 
+/* Item 45: NOCACHE and WRITECOMBINE belong to the allocation, not to a page. */
+static void test_caching_modifiers(void)
+{
+	char *p = VirtualAlloc(NULL, 4 * PAGE, MEM_RESERVE | MEM_COMMIT,
+			       PAGE_READWRITE | PAGE_NOCACHE);
+	char *w = VirtualAlloc(NULL, 2 * PAGE, MEM_RESERVE, PAGE_READWRITE | PAGE_WRITECOMBINE);
+	char *q = VirtualAlloc(NULL, 2 * PAGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	MEMORY_BASIC_INFORMATION mbi;
+	DWORD old = 0;
+
+	tap_ok(VirtualProtect(p + PAGE, PAGE, PAGE_READWRITE, &old) &&
+	       old == (PAGE_READWRITE | PAGE_NOCACHE),
+	       "45: VirtualProtect(RW) of NOCACHE memory: old protection RW|NOCACHE (%#x)", old);
+	tap_ok(query(p, &mbi) && mbi.RegionSize == 4 * PAGE &&
+	       mbi.Protect == (PAGE_READWRITE | PAGE_NOCACHE),
+	       "45: the same protection does not split the region (size %#zx prot %#x)",
+	       (size_t)mbi.RegionSize, mbi.Protect);
+	tap_ok(VirtualProtect(p + PAGE, PAGE, PAGE_READONLY, &old) &&
+	       old == (PAGE_READWRITE | PAGE_NOCACHE) && query(p + PAGE, &mbi) &&
+	       mbi.Protect == (PAGE_READONLY | PAGE_NOCACHE) && mbi.RegionSize == PAGE,
+	       "45: VirtualProtect(RO) keeps the modifier: RO|NOCACHE (prot %#x)", mbi.Protect);
+	tap_ok(VirtualProtect(p + PAGE, PAGE, PAGE_READONLY, &old) &&
+	       old == (PAGE_READONLY | PAGE_NOCACHE), "45: and reports it as old protection");
+	tap_ok(VirtualProtect(p, PAGE, PAGE_NOACCESS, &old) && query(p, &mbi) &&
+	       mbi.Protect == PAGE_NOACCESS, "NOACCESS takes no modifier (prot %#x)", mbi.Protect);
+	tap_ok(VirtualAlloc(w, PAGE, MEM_COMMIT, PAGE_READONLY) == w && query(w, &mbi) &&
+	       mbi.Protect == (PAGE_READONLY | PAGE_WRITECOMBINE),
+	       "a commit in WRITECOMBINE memory takes the modifier (prot %#x)", mbi.Protect);
+	tap_ok(VirtualProtect(q, PAGE, PAGE_READONLY | PAGE_NOCACHE, &old) && query(q, &mbi) &&
+	       mbi.Protect == PAGE_READONLY && mbi.RegionSize == PAGE,
+	       "45: RO|NOCACHE on memory allocated without it sets plain RO (prot %#x)",
+	       mbi.Protect);
+	tap_ok(VirtualProtect(q, PAGE, PAGE_READWRITE, &old) && old == PAGE_READONLY,
+	       "45: and plain RO is what it reports after");
+	VirtualFree(p, 0, MEM_RELEASE);
+	VirtualFree(w, 0, MEM_RELEASE);
+	VirtualFree(q, 0, MEM_RELEASE);
+}
+
 static void test_argument_rules(void)
 {
 	static const DWORD bad_protect[] = {
@@ -108,6 +147,7 @@ static void test_argument_rules(void)
 	       "9: READWRITE|NOCACHE shows 0x204 (prot %#x aprot %#x)", mbi.Protect,
 	       mbi.AllocationProtect);
 	VirtualFree(p, 0, MEM_RELEASE);
+	test_caching_modifiers();
 
 	p = VirtualAlloc(NULL, PAGE, MEM_RESERVE | MEM_COMMIT | MEM_TOP_DOWN, PAGE_READWRITE);
 	tap_ok(p != NULL, "MEM_TOP_DOWN allocates (%p)", p);
@@ -184,6 +224,9 @@ static void test_query(void)
 	SetLastError(0);
 	tap_ok(VirtualQuery(p, &mbi, sizeof(mbi) - 1) == 0 && GetLastError() == ERROR_BAD_LENGTH,
 	       "18: a short buffer: 0, E24");
+	SetLastError(0);
+	tap_ok(VirtualQuery(p, NULL, sizeof(mbi)) == 0 && GetLastError() == ERROR_NOACCESS,
+	       "a NULL buffer: 0, E998, as the kernel's write would fault");
 	SetLastError(0);
 	tap_ok(VirtualQuery((void *)0x800000000000ULL, &mbi, sizeof(mbi)) == 0 &&
 	       GetLastError() == ERROR_INVALID_PARAMETER, "query above the highest address: E87");

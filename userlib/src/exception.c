@@ -198,7 +198,7 @@ static BOOL veh_publish(void)
 }
 
 NTMM_EXPORT PVOID WINAPI AddVectoredExceptionHandler(ULONG First,
-						      PVECTORED_EXCEPTION_HANDLER Handler)
+						     PVECTORED_EXCEPTION_HANDLER Handler)
 {
 	struct veh_entry *e, **pos;
 

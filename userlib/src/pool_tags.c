@@ -36,9 +36,9 @@ static NTSTATUS read_tags(struct ntmm_pool_tag_info **out, ULONG *count)
 }
 
 NTMM_EXPORT NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass,
-						     PVOID SystemInformation,
-						     ULONG SystemInformationLength,
-						     PULONG ReturnLength)
+						    PVOID SystemInformation,
+						    ULONG SystemInformationLength,
+						    PULONG ReturnLength)
 {
 	PSYSTEM_POOLTAG_INFORMATION out = SystemInformation;
 	struct ntmm_pool_tag_info *info = NULL;

@@ -13,6 +13,33 @@
 
 #define CURRENT_PROCESS	((HANDLE)(LONG_PTR)-1)
 
+/* windows.h spells out Windows' values; the module's header has the same. */
+#define SAME_AS_UAPI(name)	_Static_assert(name == NTMM_##name, #name " differs")
+SAME_AS_UAPI(MEM_COMMIT);
+SAME_AS_UAPI(MEM_RESERVE);
+SAME_AS_UAPI(MEM_DECOMMIT);
+SAME_AS_UAPI(MEM_RELEASE);
+SAME_AS_UAPI(MEM_FREE);
+SAME_AS_UAPI(MEM_PRIVATE);
+SAME_AS_UAPI(MEM_MAPPED);
+SAME_AS_UAPI(MEM_RESET);
+SAME_AS_UAPI(MEM_TOP_DOWN);
+SAME_AS_UAPI(MEM_WRITE_WATCH);
+SAME_AS_UAPI(MEM_PHYSICAL);
+SAME_AS_UAPI(MEM_RESET_UNDO);
+SAME_AS_UAPI(MEM_LARGE_PAGES);
+SAME_AS_UAPI(PAGE_NOACCESS);
+SAME_AS_UAPI(PAGE_READONLY);
+SAME_AS_UAPI(PAGE_READWRITE);
+SAME_AS_UAPI(PAGE_WRITECOPY);
+SAME_AS_UAPI(PAGE_EXECUTE);
+SAME_AS_UAPI(PAGE_EXECUTE_READ);
+SAME_AS_UAPI(PAGE_EXECUTE_READWRITE);
+SAME_AS_UAPI(PAGE_EXECUTE_WRITECOPY);
+SAME_AS_UAPI(PAGE_GUARD);
+SAME_AS_UAPI(PAGE_NOCACHE);
+SAME_AS_UAPI(PAGE_WRITECOMBINE);
+
 NTMM_EXPORT HANDLE WINAPI GetCurrentProcess(void)
 {
 	return CURRENT_PROCESS;
@@ -53,7 +80,7 @@ static LPVOID allocate(struct ntmm_alloc *a)
 }
 
 NTMM_EXPORT LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize,
-					DWORD flAllocationType, DWORD flProtect)
+				       DWORD flAllocationType, DWORD flProtect)
 {
 	struct ntmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
 
@@ -61,8 +88,8 @@ NTMM_EXPORT LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize,
 }
 
 NTMM_EXPORT LPVOID WINAPI VirtualAllocExNuma(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
-					      DWORD flAllocationType, DWORD flProtect,
-					      DWORD nndPreferred)
+					     DWORD flAllocationType, DWORD flProtect,
+					     DWORD nndPreferred)
 {
 	struct ntmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
 
@@ -113,9 +140,9 @@ invalid:
 }
 
 NTMM_EXPORT PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T Size,
-					ULONG AllocationType, ULONG PageProtection,
-					MEM_EXTENDED_PARAMETER *ExtendedParameters,
-					ULONG ParameterCount)
+				       ULONG AllocationType, ULONG PageProtection,
+				       MEM_EXTENDED_PARAMETER *ExtendedParameters,
+				       ULONG ParameterCount)
 {
 	struct ntmm_alloc a = alloc_request(BaseAddress, Size, AllocationType, PageProtection);
 	ULONG i;
@@ -134,7 +161,7 @@ NTMM_EXPORT PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T
 }
 
 NTMM_EXPORT LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
-					  DWORD flAllocationType, DWORD flProtect)
+					 DWORD flAllocationType, DWORD flProtect)
 {
 	if (!is_current_process(hProcess))
 		return NULL;
@@ -154,13 +181,13 @@ NTMM_EXPORT BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFre
 }
 
 NTMM_EXPORT BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
-				       DWORD dwFreeType)
+				      DWORD dwFreeType)
 {
 	return is_current_process(hProcess) && VirtualFree(lpAddress, dwSize, dwFreeType);
 }
 
 NTMM_EXPORT BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
-					PDWORD lpflOldProtect)
+				       PDWORD lpflOldProtect)
 {
 	struct ntmm_protect p = {
 		.size = sizeof(p),
@@ -181,19 +208,24 @@ NTMM_EXPORT BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD fl
 }
 
 NTMM_EXPORT BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
-					  DWORD flNewProtect, PDWORD lpflOldProtect)
+					 DWORD flNewProtect, PDWORD lpflOldProtect)
 {
 	return is_current_process(hProcess) &&
 	       VirtualProtect(lpAddress, dwSize, flNewProtect, lpflOldProtect);
 }
 
 NTMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
-					SIZE_T dwLength)
+				       SIZE_T dwLength)
 {
 	struct ntmm_query q = { .size = sizeof(q), .address = (ULONG_PTR)lpAddress };
 
 	if (dwLength < sizeof(*lpBuffer)) {
 		SetLastError(ERROR_BAD_LENGTH);
+		return 0;
+	}
+	/* Windows' kernel would fault writing the answer. */
+	if (!lpBuffer) {
+		SetLastError(ERROR_NOACCESS);
 		return 0;
 	}
 	if (ntmm_ioctl(NTMM_IOC_QUERY, &q) || !ntmm_status(q.status))
@@ -210,7 +242,7 @@ NTMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMAT
 }
 
 NTMM_EXPORT SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
-					  PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength)
+					 PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength)
 {
 	if (!is_current_process(hProcess))
 		return 0;
@@ -243,8 +275,8 @@ NTMM_EXPORT BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize)
 #define WRITE_WATCH_FAILED	((UINT)-1)
 
 NTMM_EXPORT UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T dwRegionSize,
-				       PVOID *lpAddresses, ULONG_PTR *lpdwCount,
-				       LPDWORD lpdwGranularity)
+				      PVOID *lpAddresses, ULONG_PTR *lpdwCount,
+				      LPDWORD lpdwGranularity)
 {
 	struct ntmm_write_watch w = {
 		.size = sizeof(w),
@@ -254,8 +286,13 @@ NTMM_EXPORT UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T
 	};
 
 	_Static_assert(sizeof(PVOID) == sizeof(__u64), "the module fills a PVOID array");
-	if ((dwFlags & ~WRITE_WATCH_FLAG_RESET) || !lpdwCount || !lpAddresses) {
+	if (dwFlags & ~WRITE_WATCH_FLAG_RESET) {
 		SetLastError(ERROR_INVALID_PARAMETER);
+		return WRITE_WATCH_FAILED;
+	}
+	/* Windows' kernel would fault on these: item 46. */
+	if (!lpdwCount || !lpdwGranularity || (!lpAddresses && *lpdwCount)) {
+		SetLastError(ERROR_NOACCESS);
 		return WRITE_WATCH_FAILED;
 	}
 	w.flags = dwFlags & WRITE_WATCH_FLAG_RESET ? NTMM_WRITE_WATCH_RESET : 0;
@@ -263,8 +300,7 @@ NTMM_EXPORT UINT WINAPI GetWriteWatch(DWORD dwFlags, PVOID lpBaseAddress, SIZE_T
 	if (ntmm_ioctl(NTMM_IOC_WRITE_WATCH, &w) || !ntmm_status(w.status))
 		return WRITE_WATCH_FAILED;
 	*lpdwCount = w.count;
-	if (lpdwGranularity)
-		*lpdwGranularity = NTMM_PAGE_SIZE;
+	*lpdwGranularity = NTMM_PAGE_SIZE;
 	return 0;
 }
 

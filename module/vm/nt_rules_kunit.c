@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite ntmm_nt_rules: NT's argument rules, every protection value
+ * and every combination of allocation-type bits, against an oracle written
+ * from windows-semantics.md items 3, 7, 8, 10, 11, 13 and 45 rather than
+ * from the code. The same source runs on the host under ASan and UBSan
+ * (tests/host/nt_rules_test.c includes it with a KUnit shim), as
+ * lib/test_xarray.c runs in both worlds.
+ */
+#include <kunit/test.h>
+
+#include "nt_rules.h"
+
+/* Item 8: one base value among six, and at most one modifier, none on NOACCESS. */
+static bool oracle_protect_ok(u32 p)
+{
+	static const u32 bases[] = { 0x01, 0x02, 0x04, 0x10, 0x20, 0x40 };
+	u32 base = p & 0xff, mods = p & 0x700, i;
+	bool ok = false;
+
+	if (p & ~0x7ffU)
+		return false;
+	for (i = 0; i < 6; i++)
+		ok |= base == bases[i];
+	if (!ok)
+		return false;
+	if (mods != 0 && mods != 0x100 && mods != 0x200 && mods != 0x400)
+		return false;
+	return !(base == 0x01 && mods);
+}
+
+static void nt_rules_protect_test(struct kunit *test)
+{
+	unsigned int bad = 0, valid = 0;
+	u32 p;
+
+	for (p = 0; p < 0x1000; p++) {
+		ntstatus_t got = nt_check_private_protect(p);
+		bool want = oracle_protect_ok(p);
+
+		if (want ? got != STATUS_SUCCESS : got != STATUS_INVALID_PAGE_PROTECTION) {
+			if (bad++ < 5)
+				kunit_info(test, "protect %#x: got %#x", p, ntstatus_to_user(got));
+		}
+		valid += want;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0U, "every protection 0..0xfff judged as Windows does");
+	KUNIT_EXPECT_EQ_MSG(test, valid, 6U + 5 * 3, "6 bases, 5 of them with each of 3 modifiers");
+	KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_private_protect(0x80000004)),
+			    NTMM_STATUS_INVALID_PAGE_PROTECTION, "high bits refused");
+	KUNIT_EXPECT_EQ(test, nt_protect_access(NTMM_PAGE_READONLY), NT_ACCESS_READ);
+	KUNIT_EXPECT_EQ_MSG(test, nt_protect_access(NTMM_PAGE_READWRITE | NTMM_PAGE_GUARD),
+			    NT_ACCESS_READ | NT_ACCESS_WRITE,
+			    "modifiers do not change the base access");
+	KUNIT_EXPECT_EQ_MSG(test, nt_protect_access(NTMM_PAGE_EXECUTE),
+			    NT_ACCESS_READ | NT_ACCESS_EXECUTE, "EXECUTE also reads (x86)");
+	KUNIT_EXPECT_EQ(test, nt_protect_access(NTMM_PAGE_EXECUTE_READWRITE),
+			NT_ACCESS_READ | NT_ACCESS_WRITE | NT_ACCESS_EXECUTE);
+	KUNIT_EXPECT_EQ_MSG(test, nt_protect_access(NTMM_PAGE_NOACCESS), 0U,
+			    "NOACCESS allows nothing");
+}
+
+/* Item 45: the caching modifiers follow the allocation, whatever is asked. */
+static void nt_rules_caching_test(struct kunit *test)
+{
+	const u32 rw_nc = NTMM_PAGE_READWRITE | NTMM_PAGE_NOCACHE;
+	const u32 rw_wc = NTMM_PAGE_READWRITE | NTMM_PAGE_WRITECOMBINE;
+
+	KUNIT_EXPECT_EQ(test, nt_protect_keep_caching(NTMM_PAGE_READONLY, rw_nc),
+			NTMM_PAGE_READONLY | NTMM_PAGE_NOCACHE);
+	KUNIT_EXPECT_EQ(test, nt_protect_keep_caching(NTMM_PAGE_READWRITE, rw_wc), rw_wc);
+	KUNIT_EXPECT_EQ_MSG(test, nt_protect_keep_caching(rw_nc, rw_wc), rw_wc,
+			    "the allocation's modifier wins over the one asked for");
+	KUNIT_EXPECT_EQ_MSG(test, nt_protect_keep_caching(NTMM_PAGE_READONLY | NTMM_PAGE_NOCACHE,
+							  NTMM_PAGE_READWRITE),
+			    NTMM_PAGE_READONLY, "asked for on plain memory it is dropped");
+	KUNIT_EXPECT_EQ_MSG(test, nt_protect_keep_caching(NTMM_PAGE_NOACCESS, rw_nc),
+			    NTMM_PAGE_NOACCESS, "NOACCESS takes no modifier");
+	KUNIT_EXPECT_EQ_MSG(test, nt_protect_keep_caching(NTMM_PAGE_READWRITE | NTMM_PAGE_GUARD,
+							  NTMM_PAGE_READWRITE),
+			    NTMM_PAGE_READWRITE | NTMM_PAGE_GUARD, "a guard is the page's own");
+}
+
+static void nt_rules_alloc_type_test(struct kunit *test)
+{
+	static const u32 bits[] = { NTMM_MEM_COMMIT, NTMM_MEM_RESERVE, NTMM_MEM_RESET,
+				    NTMM_MEM_RESET_UNDO, NTMM_MEM_TOP_DOWN, NTMM_MEM_WRITE_WATCH,
+				    NTMM_MEM_LARGE_PAGES, NTMM_MEM_PHYSICAL, 0x40000000 };
+	unsigned int mask, i, bad = 0;
+
+	for (mask = 0; mask < (1U << 9); mask++) {
+		u32 type = 0;
+		ntstatus_t got;
+		bool ok;
+
+		for (i = 0; i < 9; i++)
+			if (mask & (1U << i))
+				type |= bits[i];
+		/* Items 7, 23 and 26; physical pages are not offered. */
+		if (type & (NTMM_MEM_PHYSICAL | 0x40000000))
+			ok = false;
+		else if (type & NTMM_MEM_LARGE_PAGES)
+			ok = (type & ~NTMM_MEM_TOP_DOWN) ==
+			     (NTMM_MEM_LARGE_PAGES | NTMM_MEM_COMMIT | NTMM_MEM_RESERVE);
+		else if (type & (NTMM_MEM_RESET | NTMM_MEM_RESET_UNDO))
+			ok = type == NTMM_MEM_RESET || type == NTMM_MEM_RESET_UNDO;
+		else
+			ok = (type & (NTMM_MEM_COMMIT | NTMM_MEM_RESERVE)) &&
+			     (!(type & NTMM_MEM_WRITE_WATCH) || (type & NTMM_MEM_RESERVE));
+		got = nt_check_alloc_type(type, 0x10000);
+		if (ok ? got != STATUS_SUCCESS : got != STATUS_INVALID_PARAMETER) {
+			if (bad++ < 5)
+				kunit_info(test, "type %#x: got %#x", type, ntstatus_to_user(got));
+		}
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0U,
+			    "all 512 combinations of type bits judged as Windows does");
+	KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_alloc_type(NTMM_MEM_RESET, 0)),
+			    NTMM_STATUS_INVALID_PARAMETER, "MEM_RESET needs an address");
+}
+
+static void nt_rules_free_type_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_free_type(0, 0)),
+			    NTMM_STATUS_INVALID_PARAMETER, "10: type 0");
+	KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_free_type(NTMM_MEM_FREE, 0)),
+			    NTMM_STATUS_INVALID_PARAMETER, "10: MEM_FREE");
+	KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_free_type(NTMM_MEM_DECOMMIT |
+								      NTMM_MEM_RELEASE, 0)),
+			    NTMM_STATUS_INVALID_PARAMETER, "10: DECOMMIT|RELEASE");
+	KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_free_type(NTMM_MEM_RELEASE, 1)),
+			    NTMM_STATUS_INVALID_PARAMETER, "11: RELEASE with a size");
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_free_type(NTMM_MEM_RELEASE, 0)),
+			NTMM_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_free_type(NTMM_MEM_DECOMMIT, 12345)),
+			NTMM_STATUS_SUCCESS);
+}
+
+static void nt_rules_round_test(struct kunit *test)
+{
+	u64 s = 0, e = 0;
+
+	KUNIT_EXPECT_TRUE(test, nt_round_range(0x1FFF, 2, NT_PAGE_SIZE, &s, &e));
+	KUNIT_EXPECT_EQ_MSG(test, s, 0x1000ULL, "13: 2 bytes at 0x1FFF cover two pages");
+	KUNIT_EXPECT_EQ(test, e, 0x3000ULL);
+	KUNIT_EXPECT_TRUE(test, nt_round_range(0x21234, 0xFFFC, NT_GRANULARITY, &s, &e));
+	KUNIT_EXPECT_EQ_MSG(test, s, 0x20000ULL, "3: a reservation starts on 64 KiB");
+	KUNIT_EXPECT_EQ_MSG(test, e, 0x32000ULL, "3: and ends on a page");
+	KUNIT_EXPECT_FALSE_MSG(test, nt_round_range(0x1000, 0, NT_PAGE_SIZE, &s, &e),
+			       "size 0 is refused");
+	KUNIT_EXPECT_FALSE_MSG(test, nt_round_range(~0ULL - 10, 100, NT_PAGE_SIZE, &s, &e),
+			       "wrap-around is refused");
+	KUNIT_EXPECT_FALSE_MSG(test, nt_round_range(~0ULL - 0x800, 1, NT_PAGE_SIZE, &s, &e),
+			       "a range in the last page (its end would wrap) is refused");
+	KUNIT_EXPECT_TRUE(test, nt_round_range(~0ULL - 0x1000, 1, NT_PAGE_SIZE, &s, &e));
+	KUNIT_EXPECT_EQ_MSG(test, e, ~0ULL - 0xFFF, "the page before it still rounds");
+}
+
+static struct kunit_case nt_rules_cases[] = {
+	KUNIT_CASE(nt_rules_protect_test),
+	KUNIT_CASE(nt_rules_caching_test),
+	KUNIT_CASE(nt_rules_alloc_type_test),
+	KUNIT_CASE(nt_rules_free_type_test),
+	KUNIT_CASE(nt_rules_round_test),
+	{}
+};
+
+static struct kunit_suite nt_rules_suite = {
+	.name = "ntmm_nt_rules",
+	.test_cases = nt_rules_cases,
+};
+
+kunit_test_suite(nt_rules_suite);

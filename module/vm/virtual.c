@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The NT virtual-memory calls on private memory: NtAllocateVirtualMemory,
+ * NtFreeVirtualMemory, NtProtectVirtualMemory, NtQueryVirtualMemory,
+ * NtLockVirtualMemory, NtGetWriteWatch, and the commit totals
+ * GlobalMemoryStatusEx reports. Each takes the kernel's copy of its ioctl
+ * struct (ioctl.c reads and writes the caller's), checks its arguments with
+ * NT's rules (nt_rules.c) and answers with NT's status.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/log2.h>
+#include <linux/maple_tree.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/mmap_lock.h>
+#include <linux/nodemask.h>
+#include <linux/ntmm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "../process.h"
+#include "commit.h"
+#include "large.h"
+#include "nt_rules.h"
+#include "placement.h"
+#include "reset.h"
+#include "vad.h"
+#include "virtual.h"
+#include "vma.h"
+
+/* Allocations lost to a racing mmap before one sticks. */
+#define NTMM_PLACE_TRIES	8
+
+/* The VAD and VMA that hold @addr, if ntmm maps it; mmap_lock held. */
+static struct ntmm_vad *ntmm_vad_at(struct ntmm_process *proc,
+				    unsigned long addr,
+				    struct vm_area_struct **vmap)
+{
+	struct ntmm_vad *vad;
+
+	mmap_assert_locked(proc->mm);
+	vad = mtree_load(&proc->vads, addr);
+	*vmap = vad ? ntmm_vma_of(vad) : NULL;
+	return *vmap ? vad : NULL;
+}
+
+/**
+ * struct ntmm_span - the pages of one allocation a call's range covers.
+ * @vad:	the allocation.
+ * @vma:	its VMA.
+ * @start:	the range rounded out to pages.
+ * @end:	its end.
+ * @first:	@start as a page index in @vad.
+ * @last:	@end as a page index in @vad.
+ */
+struct ntmm_span {
+	struct ntmm_vad *vad;
+	struct vm_area_struct *vma;
+	u64 start;
+	u64 end;
+	unsigned long first;
+	unsigned long last;
+};
+
+static void ntmm_span_end(struct ntmm_process *proc)
+{
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+}
+
+/*
+ * Round [@address, @address + @length) out to pages and find the one
+ * allocation holding it. On success, returns 0 with proc->lock and mmap_lock
+ * (read) held until ntmm_span_end(); else the status to answer: @unmapped
+ * if no allocation holds the start, @past_end if the range runs past it.
+ */
+static ntstatus_t ntmm_span_begin(struct ntmm_process *proc, u64 address, u64 length,
+				  ntstatus_t unmapped, ntstatus_t past_end, struct ntmm_span *s)
+{
+	if (!nt_round_range(address, length, NT_PAGE_SIZE, &s->start, &s->end) ||
+	    s->end - 1 > ntmm_user_max())
+		return STATUS_INVALID_PARAMETER;
+	mutex_lock(&proc->lock);
+	mmap_read_lock(proc->mm);
+	s->vad = ntmm_vad_at(proc, s->start, &s->vma);
+	if (!s->vad || s->end > s->vad->end) {
+		ntmm_span_end(proc);
+		return s->vad ? past_end : unmapped;
+	}
+	/* Large pages change whole, as on Windows. */
+	if (s->vad->flags & NTMM_VAD_LARGE) {
+		s->start = round_down(s->start, NT_LARGE_PAGE_SIZE);
+		s->end = round_up(s->end, NT_LARGE_PAGE_SIZE);
+	}
+	s->first = ntmm_vad_index(s->vad, s->start);
+	s->last = ntmm_vad_index(s->vad, s->end);
+	return STATUS_SUCCESS;
+}
+
+/* Drop the span's locks; on success, report the rounded range back. */
+static ntstatus_t ntmm_span_done(struct ntmm_process *proc, const struct ntmm_span *s,
+				 ntstatus_t status, u64 *address, u64 *length)
+{
+	ntmm_span_end(proc);
+	if (!status) {
+		*address = s->start;
+		*length = s->end - s->start;
+	}
+	return status;
+}
+
+/*
+ * The protection pages of the span take for @protect, a valid private one:
+ * the allocation's caching modifier, if it has one (item 45), and no
+ * modifier at all on large pages.
+ */
+static ntstatus_t ntmm_span_protection(const struct ntmm_span *s, u32 protect, u32 *stored)
+{
+	if ((s->vad->flags & NTMM_VAD_LARGE) && (protect & NT_PAGE_MODIFIERS))
+		return STATUS_INVALID_PAGE_PROTECTION;
+	*stored = nt_protect_keep_caching(protect, s->vad->alloc_protect);
+	return STATUS_SUCCESS;
+}
+
+/* Where the module may place a new allocation. */
+struct ntmm_where {
+	unsigned long align;
+	unsigned long lo;
+	unsigned long hi;
+};
+
+/*
+ * VirtualAlloc2's address requirements: a power-of-two alignment of at least
+ * 64 KiB, a 64 KiB aligned lowest start and a highest last byte just under a
+ * 64 KiB boundary, all for the module's choice only (no fixed address).
+ */
+static ntstatus_t ntmm_alloc_where(const struct ntmm_alloc *a, struct ntmm_where *w)
+{
+	w->align = a->alignment ? a->alignment : NT_GRANULARITY;
+	w->lo = a->lowest ? a->lowest : ntmm_user_min();
+	w->hi = a->highest ? a->highest + 1 : ntmm_user_max() + 1;
+	if ((a->alignment || a->lowest || a->highest) && a->address)
+		return STATUS_INVALID_PARAMETER;
+	if (!is_power_of_2(w->align) || w->align < NT_GRANULARITY ||
+	    w->lo < ntmm_user_min() || !IS_ALIGNED(w->lo, NT_GRANULARITY) ||
+	    w->hi - 1 > ntmm_user_max() || !IS_ALIGNED(w->hi, NT_GRANULARITY) ||
+	    w->lo >= w->hi)
+		return STATUS_INVALID_PARAMETER;
+	if (a->type & NTMM_MEM_LARGE_PAGES)
+		w->align = max_t(unsigned long, w->align, NT_LARGE_PAGE_SIZE);
+	return STATUS_SUCCESS;
+}
+
+/* MEM_LARGE_PAGES: whole large pages, no modifiers, and the privilege. */
+static ntstatus_t ntmm_check_large(const struct ntmm_alloc *a)
+{
+	if (a->protect & NT_PAGE_MODIFIERS)
+		return STATUS_INVALID_PAGE_PROTECTION;
+	if (!IS_ALIGNED(a->address, NT_LARGE_PAGE_SIZE) ||
+	    !IS_ALIGNED(a->length, NT_LARGE_PAGE_SIZE))
+		return STATUS_INVALID_PARAMETER;
+	if (!ntmm_large_privileged())
+		return STATUS_PRIVILEGE_NOT_HELD;
+	return STATUS_SUCCESS;
+}
+
+/* Commit all of a fresh VAD as the allocation asks. */
+static ntstatus_t ntmm_commit_fresh(struct ntmm_vad *vad, const struct ntmm_alloc *a)
+{
+	if (vad->flags & NTMM_VAD_LARGE)
+		return ntmm_vad_commit_large(vad, a->protect);
+	if (a->type & NTMM_MEM_COMMIT)
+		return ntmm_vad_commit_new(vad, a->protect);
+	return STATUS_SUCCESS;
+}
+
+/* A new allocation: reserve, and commit too if asked. */
+static ntstatus_t ntmm_reserve(struct file *file, struct ntmm_process *proc,
+			       struct ntmm_alloc *a, int node)
+{
+	bool fixed = a->address != 0, top_down = a->type & NTMM_MEM_TOP_DOWN;
+	u32 flags = a->type & NTMM_MEM_WRITE_WATCH ? NTMM_VAD_WRITE_WATCH : 0;
+	u64 start = 0, end = 0, len;
+	struct ntmm_where where;
+	struct ntmm_vad *vad;
+	unsigned long addr;
+	int tries;
+	ntstatus_t status;
+
+	status = ntmm_alloc_where(a, &where);
+	if (status)
+		return status;
+	if (a->type & NTMM_MEM_LARGE_PAGES) {
+		status = ntmm_check_large(a);
+		if (status)
+			return status;
+		flags |= NTMM_VAD_LARGE;
+	}
+	if (fixed) {
+		if (!nt_round_range(a->address, a->length, NT_GRANULARITY, &start, &end) ||
+		    start < ntmm_user_min() || end - 1 > ntmm_user_max())
+			return STATUS_INVALID_PARAMETER;
+		len = end - start;
+	} else {
+		if (a->length > ntmm_user_max() - ntmm_user_min())
+			return STATUS_NO_MEMORY;
+		len = PAGE_ALIGN(a->length);
+	}
+
+	mutex_lock(&proc->lock);
+	for (tries = 0;; tries++) {
+		if (!fixed) {
+			start = ntmm_place(proc, len, top_down, where.align, where.lo, where.hi);
+			if (!start) {
+				status = STATUS_NO_MEMORY;
+				goto out_unlock;
+			}
+		}
+		vad = ntmm_vad_create(proc, start, start + len, a->protect, flags, node);
+		if (!vad) {
+			status = STATUS_NO_MEMORY;
+			goto out_unlock;
+		}
+		status = ntmm_commit_fresh(vad, a);
+		if (status) {
+			ntmm_vad_destroy(vad);
+			goto out_unlock;
+		}
+		/* ntmm_vma_mmap() adopts the VAD for this thread's mmap only. */
+		WRITE_ONCE(proc->mmap_task, current);
+		WRITE_ONCE(proc->mmap_vad, vad);
+		addr = vm_mmap(file, start, len, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_FIXED_NOREPLACE, 0);
+		if (!IS_ERR_VALUE(addr))
+			break;
+		/* Not adopted: still ours. Adopted and failed: the VMA's close freed it. */
+		if (READ_ONCE(proc->mmap_vad))
+			ntmm_vad_destroy(vad);
+		WRITE_ONCE(proc->mmap_vad, NULL);
+		if (addr == -EEXIST && !fixed && tries < NTMM_PLACE_TRIES)
+			continue;	/* another thread mapped there meanwhile */
+		status = addr == -EEXIST ? STATUS_CONFLICTING_ADDRESSES :
+					   STATUS_NO_MEMORY;
+		goto out_unlock;
+	}
+	a->address = start;
+	a->length = len;
+	status = STATUS_SUCCESS;
+out_unlock:
+	WRITE_ONCE(proc->mmap_task, NULL);
+	mutex_unlock(&proc->lock);
+	return status;
+}
+
+/*
+ * MEM_COMMIT inside an existing reservation. A preferred node given now
+ * applies to every page of the allocation not yet backed.
+ */
+static ntstatus_t ntmm_commit_existing(struct ntmm_process *proc, struct ntmm_alloc *a,
+				       int node)
+{
+	struct ntmm_span s;
+	ntstatus_t status;
+	u32 protect;
+
+	if (a->alignment || a->lowest || a->highest)
+		return STATUS_INVALID_PARAMETER;
+	status = ntmm_span_begin(proc, a->address, a->length,
+				 STATUS_CONFLICTING_ADDRESSES,
+				 STATUS_CONFLICTING_ADDRESSES, &s);
+	if (status)
+		return status;
+	status = ntmm_span_protection(&s, a->protect, &protect);
+	if (!status) {
+		if (node != NUMA_NO_NODE)
+			WRITE_ONCE(s.vad->node, node);
+		status = ntmm_vad_commit(s.vad, s.vma, s.first, s.last, protect);
+	}
+	return ntmm_span_done(proc, &s, status, &a->address, &a->length);
+}
+
+/* MEM_RESET (contents may go) or MEM_RESET_UNDO (contents wanted back). */
+static ntstatus_t ntmm_reset(struct ntmm_process *proc, struct ntmm_alloc *a)
+{
+	struct ntmm_span s;
+	ntstatus_t status;
+
+	status = ntmm_span_begin(proc, a->address, a->length,
+				 STATUS_CONFLICTING_ADDRESSES,
+				 STATUS_CONFLICTING_ADDRESSES, &s);
+	if (status)
+		return status;
+	if (a->type & NTMM_MEM_RESET_UNDO) {
+		status = ntmm_reset_undo(s.vad, s.first, s.last);
+	} else {
+		ntmm_reset_range(s.vad, s.vma, s.first, s.last);
+		status = STATUS_SUCCESS;
+	}
+	return ntmm_span_done(proc, &s, status, &a->address, &a->length);
+}
+
+/* The preferred node asked for: an online node, or NUMA_NO_NODE. */
+static ntstatus_t ntmm_alloc_node(const struct ntmm_alloc *a, int *node)
+{
+	*node = NUMA_NO_NODE;
+	if (a->flags & ~NTMM_ALLOC_NODE)
+		return STATUS_INVALID_PARAMETER;
+	if (!(a->flags & NTMM_ALLOC_NODE))
+		return STATUS_SUCCESS;
+	if (a->node >= MAX_NUMNODES || !node_online(a->node))
+		return STATUS_INVALID_PARAMETER;
+	*node = a->node;
+	return STATUS_SUCCESS;
+}
+
+/**
+ * ntmm_virtual_allocate() - NtAllocateVirtualMemory(Ex).
+ * @file: the process's /dev/ntmm, which new VMAs map.
+ * @proc: its context.
+ * @a: the request; on success @a->address and @a->length are the range.
+ *
+ * Return: NT's status.
+ */
+ntstatus_t ntmm_virtual_allocate(struct file *file, struct ntmm_process *proc,
+				 struct ntmm_alloc *a)
+{
+	ntstatus_t status;
+	int node;
+
+	/* AWE (MEM_PHYSICAL without large pages) is not in ntmm. */
+	if ((a->type & NTMM_MEM_PHYSICAL) && !(a->type & NTMM_MEM_LARGE_PAGES))
+		return STATUS_NOT_IMPLEMENTED;
+	status = nt_check_alloc_type(a->type, a->address);
+	if (status)
+		return status;
+	status = ntmm_alloc_node(a, &node);
+	if (status)
+		return status;
+	status = nt_check_private_protect(a->protect);
+	if (status)
+		return status;
+	if (!a->length || a->address > ntmm_user_max())
+		return STATUS_INVALID_PARAMETER;
+	if (a->type & (NTMM_MEM_RESET | NTMM_MEM_RESET_UNDO))
+		return ntmm_reset(proc, a);
+	/* MEM_COMMIT with no address reserves too, as on Windows. */
+	if ((a->type & NTMM_MEM_RESERVE) || !a->address)
+		return ntmm_reserve(file, proc, a, node);
+	return ntmm_commit_existing(proc, a, node);
+}
+
+/**
+ * ntmm_virtual_free() - NtFreeVirtualMemory.
+ * @proc: the context.
+ * @f: the request; on success @f->address and @f->length are the range.
+ *
+ * Return: NT's status.
+ */
+ntstatus_t ntmm_virtual_free(struct ntmm_process *proc, struct ntmm_free *f)
+{
+	unsigned long addr = f->address & PAGE_MASK;
+	struct vm_area_struct *vma;
+	struct ntmm_vad *vad;
+	u64 start, end;
+	ntstatus_t status;
+
+	status = nt_check_free_type(f->type, f->length);
+	if (status)
+		return status;
+	if (f->address > ntmm_user_max())
+		return STATUS_INVALID_PARAMETER;
+
+	mutex_lock(&proc->lock);
+	mmap_read_lock(proc->mm);
+	vad = ntmm_vad_at(proc, addr, &vma);
+	if (!vad) {
+		status = STATUS_MEMORY_NOT_ALLOCATED;
+		goto out_unlock;
+	}
+	start = vad->start;
+	end = vad->end;
+	if (f->type == NTMM_MEM_RELEASE || !f->length) {
+		/* The whole allocation, named by an address in its first page. */
+		if (addr != vad->start) {
+			status = STATUS_FREE_VM_NOT_AT_BASE;
+			goto out_unlock;
+		}
+	} else if (!nt_round_range(f->address, f->length, NT_PAGE_SIZE, &start, &end) ||
+		   end > vad->end) {
+		status = STATUS_UNABLE_TO_FREE_VM;
+		goto out_unlock;
+	}
+	if (f->type == NTMM_MEM_RELEASE) {
+		mmap_read_unlock(proc->mm);
+		/* The VMA's close frees the VAD, its frames and its charge. */
+		vm_munmap(start, end - start);
+		mutex_unlock(&proc->lock);
+		goto out_done;
+	}
+	/* Large pages are committed and released whole, never paged or trimmed. */
+	if (vad->flags & NTMM_VAD_LARGE) {
+		status = STATUS_INVALID_PARAMETER;
+		goto out_unlock;
+	}
+	ntmm_vad_decommit(vad, vma, ntmm_vad_index(vad, start), ntmm_vad_index(vad, end));
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+out_done:
+	f->address = start;
+	f->length = end - start;
+	return STATUS_SUCCESS;
+
+out_unlock:
+	mmap_read_unlock(proc->mm);
+	mutex_unlock(&proc->lock);
+	return status;
+}
+
+/**
+ * ntmm_virtual_protect() - NtProtectVirtualMemory.
+ * @proc: the context.
+ * @p: the request; on success @p->old_protect is the first page's former
+ *	protection, @p->address and @p->length the range.
+ *
+ * Return: NT's status.
+ */
+ntstatus_t ntmm_virtual_protect(struct ntmm_process *proc, struct ntmm_protect *p)
+{
+	struct ntmm_span s;
+	ntstatus_t status;
+	u32 protect;
+
+	status = nt_check_private_protect(p->protect);
+	if (status)
+		return status;
+	status = ntmm_span_begin(proc, p->address, p->length,
+				 STATUS_MEMORY_NOT_ALLOCATED,
+				 STATUS_NOT_COMMITTED, &s);
+	if (status)
+		return status;
+	status = ntmm_span_protection(&s, p->protect, &protect);
+	if (!status)
+		status = ntmm_vad_protect(s.vad, s.vma, s.first, s.last, protect,
+					  &p->old_protect);
+	return ntmm_span_done(proc, &s, status, &p->address, &p->length);
+}
+
+/* A mapping Linux made (program, libraries, stacks), as Windows would show it. */
+static void ntmm_query_foreign(struct vm_area_struct *vma, struct ntmm_query *q)
+{
+	static const u32 prot[8] = {
+		[0] = 0,
+		[VM_READ] = NTMM_PAGE_READONLY,
+		[VM_WRITE] = NTMM_PAGE_READWRITE,
+		[VM_READ | VM_WRITE] = NTMM_PAGE_READWRITE,
+		[VM_EXEC] = NTMM_PAGE_EXECUTE,
+		[VM_EXEC | VM_READ] = NTMM_PAGE_EXECUTE_READ,
+		[VM_EXEC | VM_WRITE] = NTMM_PAGE_EXECUTE_READWRITE,
+		[VM_EXEC | VM_READ | VM_WRITE] = NTMM_PAGE_EXECUTE_READWRITE,
+	};
+	u32 p = prot[vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)];
+
+	q->allocation_base = vma->vm_start;
+	q->allocation_protect = p ? p : NTMM_PAGE_NOACCESS;
+	q->region_size = vma->vm_end - q->base_address;
+	/* An inaccessible mapping is address space held, not memory. */
+	q->state = p ? NTMM_MEM_COMMIT : NTMM_MEM_RESERVE;
+	q->protect = p;
+	q->type = vma->vm_file ? NTMM_MEM_MAPPED : NTMM_MEM_PRIVATE;
+}
+
+/**
+ * ntmm_virtual_query() - NtQueryVirtualMemory, basic information.
+ * @proc: the context.
+ * @q: the request; the answer is filled in.
+ *
+ * ntmm's own memory is read under RCU alone; memory Linux mapped, and free
+ * space, under mmap_lock.
+ *
+ * Return: NT's status.
+ */
+ntstatus_t ntmm_virtual_query(struct ntmm_process *proc, struct ntmm_query *q)
+{
+	struct vm_area_struct *vma;
+	struct ntmm_vad *vad;
+	unsigned long pages;
+
+	if (q->address > ntmm_user_max())
+		return STATUS_INVALID_PARAMETER;
+	q->base_address = q->address & PAGE_MASK;
+
+	rcu_read_lock();
+	vad = mtree_load(&proc->vads, q->base_address);
+	if (vad) {
+		ntmm_vad_query(vad, ntmm_vad_index(vad, q->base_address),
+			       &q->state, &q->protect, &pages);
+		q->allocation_base = vad->start;
+		q->allocation_protect = vad->alloc_protect;
+		q->region_size = pages << PAGE_SHIFT;
+		q->type = NTMM_MEM_PRIVATE;
+		rcu_read_unlock();
+		return STATUS_SUCCESS;
+	}
+	rcu_read_unlock();
+
+	mmap_read_lock(proc->mm);
+	vma = find_vma(proc->mm, q->base_address);
+	if (vma && vma->vm_start <= q->base_address) {
+		ntmm_query_foreign(vma, q);
+	} else {
+		q->allocation_base = 0;
+		q->allocation_protect = 0;
+		q->region_size = (vma ? min(vma->vm_start, ntmm_user_max() + 1) :
+				  ntmm_user_max() + 1) - q->base_address;
+		q->state = NTMM_MEM_FREE;
+		q->protect = NTMM_PAGE_NOACCESS;
+		q->type = 0;
+	}
+	mmap_read_unlock(proc->mm);
+	return STATUS_SUCCESS;
+}
+
+/**
+ * ntmm_virtual_memory_status() - The commit and memory totals.
+ * @proc: the context.
+ * @m: filled in.
+ */
+void ntmm_virtual_memory_status(struct ntmm_process *proc, struct ntmm_memory_status *m)
+{
+	m->commit_limit = (u64)ntmm_commit_limit() << PAGE_SHIFT;
+	m->commit_total = (u64)ntmm_commit_total() << PAGE_SHIFT;
+	m->process_commit = (u64)atomic_long_read(&proc->commit) << PAGE_SHIFT;
+	m->total_phys = (u64)totalram_pages() << PAGE_SHIFT;
+	m->avail_phys = (u64)si_mem_available() << PAGE_SHIFT;
+}
+
+/**
+ * ntmm_virtual_lock() - NtLockVirtualMemory or NtUnlockVirtualMemory.
+ * @proc: the context.
+ * @l: the request; on success @l->address and @l->length are the range.
+ *
+ * Return: NT's status.
+ */
+ntstatus_t ntmm_virtual_lock(struct ntmm_process *proc, struct ntmm_lock *l)
+{
+	struct ntmm_span s;
+	ntstatus_t status;
+
+	status = ntmm_span_begin(proc, l->address, l->length, STATUS_NOT_COMMITTED,
+				 STATUS_NOT_COMMITTED, &s);
+	if (status)
+		return status;
+	status = ntmm_vad_lock(s.vad, s.first, s.last, l->op == NTMM_LOCK_PAGES);
+	return ntmm_span_done(proc, &s, status, &l->address, &l->length);
+}
+
+/* Written pages found per pass, gathered under the VAD's lock, emitted after. */
+#define WW_CHUNK	64
+
+/*
+ * The write-watched allocation holding [@start, @end), with mmap_lock held
+ * for read on success; NULL (nothing held) if there is none: Windows
+ * answers STATUS_INVALID_PARAMETER.
+ */
+static struct ntmm_vad *ntmm_ww_vad(struct ntmm_process *proc, u64 start, u64 end,
+				    struct vm_area_struct **vma)
+{
+	struct ntmm_vad *vad;
+
+	mmap_read_lock(proc->mm);
+	vad = ntmm_vad_at(proc, start, vma);
+	if (vad && end <= vad->end && (vad->flags & NTMM_VAD_WRITE_WATCH))
+		return vad;
+	mmap_read_unlock(proc->mm);
+	return NULL;
+}
+
+/**
+ * ntmm_virtual_write_watch() - NtGetWriteWatch.
+ * @proc: the context.
+ * @address: start of the range, in one MEM_WRITE_WATCH allocation.
+ * @length: bytes.
+ * @reset: clear what is reported (WRITE_WATCH_FLAG_RESET).
+ * @max: room for addresses, not 0.
+ * @emit: called with each chunk of written pages' addresses, ascending,
+ *	and how many came before it; its non-zero return ends the call.
+ * @ctx: for @emit.
+ * @count: set to the addresses emitted.
+ * @status: set to NT's status.
+ *
+ * @emit runs with no lock but @proc->lock held: its buffer may be ntmm
+ * memory, whose faults take mmap_lock and VAD locks. A chunk is reset
+ * only once it was emitted, so a buffer that faults resets nothing of its
+ * chunk; a write meanwhile to a page just reported is seen by whoever
+ * reads the page after this call.
+ *
+ * Return: 0, or @emit's error.
+ */
+int ntmm_virtual_write_watch(struct ntmm_process *proc, u64 address, u64 length, bool reset,
+			     u64 max, ntmm_ww_emit_t emit, void *ctx, u64 *count,
+			     ntstatus_t *status)
+{
+	struct {
+		unsigned long found[WW_CHUNK];
+		u64 addrs[WW_CHUNK];
+	} *chunk;
+	unsigned long idx, last, n, i;
+	u64 start, end, base, done = 0;
+	struct vm_area_struct *vma;
+	struct ntmm_vad *vad;
+	int ret = 0;
+
+	*count = 0;
+	*status = STATUS_INVALID_PARAMETER;
+	if (!max || !nt_round_range(address, length, NT_PAGE_SIZE, &start, &end) ||
+	    end - 1 > ntmm_user_max())
+		return 0;
+	chunk = kmalloc(sizeof(*chunk), GFP_KERNEL);
+	if (!chunk)
+		return -ENOMEM;
+	mutex_lock(&proc->lock);
+	vad = ntmm_ww_vad(proc, start, end, &vma);
+	if (!vad)
+		goto out_unlock;
+	base = vad->start;
+	idx = ntmm_vad_index(vad, start);
+	last = ntmm_vad_index(vad, end);
+	*status = STATUS_SUCCESS;
+	for (;;) {
+		n = ntmm_vad_write_watch(vad, &idx, last, chunk->found,
+					 min_t(u64, WW_CHUNK, max - done));
+		mmap_read_unlock(proc->mm);
+		for (i = 0; i < n; i++)
+			chunk->addrs[i] = base + (chunk->found[i] << PAGE_SHIFT);
+		ret = n ? emit(ctx, chunk->addrs, done, n) : 0;
+		if (ret)
+			break;
+		done += n;
+		if (!reset && (idx >= last || done == max))
+			break;
+		/*
+		 * NT calls wait for proc->lock, so no other VAD can appear
+		 * here; a munmap does not, so this one may be gone.
+		 */
+		vad = ntmm_ww_vad(proc, base, end, &vma);
+		if (!vad)
+			break;
+		if (reset)
+			ntmm_vad_reset_watch(vad, vma, chunk->found, n);
+		if (idx >= last || done == max) {
+			mmap_read_unlock(proc->mm);
+			break;
+		}
+	}
+	*count = done;
+out_unlock:
+	mutex_unlock(&proc->lock);
+	kfree(chunk);
+	return ret;
+}
+
+/**
+ * ntmm_virtual_write_watch_reset() - NtResetWriteWatch.
+ * @proc: the context.
+ * @address: start of the range, in one MEM_WRITE_WATCH allocation.
+ * @length: bytes.
+ *
+ * Return: NT's status.
+ */
+ntstatus_t ntmm_virtual_write_watch_reset(struct ntmm_process *proc, u64 address, u64 length)
+{
+	struct vm_area_struct *vma;
+	struct ntmm_vad *vad;
+	u64 start, end;
+
+	if (!nt_round_range(address, length, NT_PAGE_SIZE, &start, &end) ||
+	    end - 1 > ntmm_user_max())
+		return STATUS_INVALID_PARAMETER;
+	mutex_lock(&proc->lock);
+	vad = ntmm_ww_vad(proc, start, end, &vma);
+	if (vad) {
+		ntmm_vad_reset_watch_range(vad, vma, ntmm_vad_index(vad, start),
+					   ntmm_vad_index(vad, end));
+		mmap_read_unlock(proc->mm);
+	}
+	mutex_unlock(&proc->lock);
+	return vad ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+}
