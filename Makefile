@@ -100,8 +100,10 @@ build/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
+# (i) needs a block device (--disk); the 4-thread row of (e) a VM with 4 CPUs (--nodes 4).
 bench: build/bench/vm_bench
-	scripts/vm-run --kernel 6.12 --mem 3G build/bench/vm_bench
+	scripts/vm-run --kernel 6.12 --mem 3G --disk 256M build/bench/vm_bench
+	scripts/vm-run --kernel 6.12 --mem 3G --nodes 4 build/bench/vm_bench e4
 	scripts/vm-run --kernel 6.12 --build-module bench/pool_bench bench/pool_bench/show
 
 demo: build/examples/sysinfo

@@ -7,24 +7,34 @@
  *      (and, for reference, a mapping with a VMA of its own, which cannot merge)
  *  (c) VirtualProtect RW<->RO flips on a touched page     vs  mprotect flips
  *  (d) VirtualQuery rate with 10,000 live allocations     vs  with 10
+ *  (b2) reserve+release of 64 GiB                        vs  mmap(PROT_NONE, MAP_NORESERVE)+munmap
  *  (e) 4000 cycles of alloc+touch+free of 256 KiB from one thread vs two:
- *      the speedup, beside native mmap's
+ *      the speedup, beside native mmap's (`vm_bench e4`, in a VM with 4 CPUs:
+ *      one, two and four threads, and nothing else)
  *  (f) 1 GiB commit+touch with large pages vs 4 KiB pages: faults and time
  *  (g) share of frames on the preferred node (VirtualAllocExNuma)
  *  (h) a pointer chase over 512 MiB with both page sizes (TCG models no
  *      TLB, so this shows page-walk savings only as far as QEMU's softmmu does)
+ *  (i) O_DIRECT read of a 64 MiB file (on vm-run --disk's /mnt) into
+ *      VirtualAlloc memory                                vs  into malloc memory
+ *  (j) write watch: one byte written in each page of 16 MiB, then
+ *      GetWriteWatch(WRITE_WATCH_FLAG_RESET)              vs  the same writes to plain memory
  *
  * Each figure is the best of several runs (TCG timing is noisy). Ratios are
- * ntmm time / native time, except (d) (rate ratio) and (e) (speedups).
+ * ntmm time / native time, except (d) (rate ratio), (e) (speedups) and (i)
+ * (throughput ratio).
  */
 #define _GNU_SOURCE
 #include <psapi.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <stdlib.h>
 #include <fcntl.h>
+#include <errno.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -253,7 +263,7 @@ static void *scale_thread(void *arg)
 static double scale(const struct api *api, int total, int threads)
 {
 	struct scale_arg s = { api, total / threads };
-	pthread_t t[2];
+	pthread_t t[4];
 	double start = now(), b;
 	int i;
 
@@ -428,17 +438,237 @@ static void warm_guest_memory(void)
 		munmap(p, len);
 }
 
-int main(void)
+/* (b2): reserve+release pairs of 64 GiB, microseconds a pair (best of REPS). */
+static double huge_reserve_pairs(int use_ntmm, int n)
 {
-	double w, n, n4, w1, w2, n1, n2, q10, q10k, own_anon, own_file;
-	int fd;
+	size_t len = 64UL << 30;
+	double b = 1e9, t;
+	int r, i;
+
+	for (r = 0; r < REPS; r++) {
+		t = now();
+		for (i = 0; i < n; i++) {
+			void *p;
+
+			if (use_ntmm) {
+				p = VirtualAlloc(NULL, len, MEM_RESERVE, PAGE_READWRITE);
+				if (!p)
+					return -1;
+				VirtualFree(p, 0, MEM_RELEASE);
+			} else {
+				p = mmap(NULL, len, PROT_NONE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+				if (p == MAP_FAILED)
+					return -1;
+				munmap(p, len);
+			}
+		}
+		t = now() - t;
+		b = t < b ? t : b;
+	}
+	return b / n * 1e6;
+}
+
+#define DIO_LEN		(64UL << 20)
+#define DIO_FILE	"/mnt/vm_bench.dat"
+
+/* (i): MiB/s of O_DIRECT reads of the 64 MiB file into @buf, 1 MiB a read (best of REPS). */
+static double dio_read_rate(char *buf, int *err)
+{
+	double b = 1e9, t;
+	int r, fd = open(DIO_FILE, O_RDONLY | O_DIRECT);
+	size_t off;
+
+	*err = 0;
+	if (fd < 0) {
+		*err = errno;
+		return -1;
+	}
+	for (r = 0; r < REPS; r++) {
+		t = now();
+		for (off = 0; off < DIO_LEN; off += 1 << 20)
+			if (pread(fd, buf + off, 1 << 20, off) != 1 << 20) {
+				*err = errno ? errno : EIO;
+				close(fd);
+				return -1;
+			}
+		t = now() - t;
+		b = t < b ? t : b;
+	}
+	close(fd);
+	return (DIO_LEN >> 20) / b;
+}
+
+static void bench_o_direct(void)
+{
+	char *w, *m = NULL, *chunk;
+	double rw, rm;
+	int fd, ew, em;
+	size_t off;
+
+	fd = open(DIO_FILE, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	chunk = malloc(1 << 20);
+	if (fd < 0 || !chunk) {
+		printf("(i) O_DIRECT read of 64 MiB: skipped, no file system at /mnt (vm-run --disk)\n");
+		free(chunk);
+		return;
+	}
+	memset(chunk, 0x5a, 1 << 20);
+	for (off = 0; off < DIO_LEN; off += 1 << 20)
+		if (write(fd, chunk, 1 << 20) != 1 << 20)
+			break;
+	fsync(fd);
+	close(fd);
+	free(chunk);
+	w = ntmm_alloc(DIO_LEN);
+	if (posix_memalign((void **)&m, PAGE, DIO_LEN))
+		m = NULL;
+	if (!w || !m) {
+		printf("(i) O_DIRECT read of 64 MiB: buffers failed\n");
+		return;
+	}
+	/* Both buffers touched before timing. */
+	touch(w, DIO_LEN);
+	touch(m, DIO_LEN);
+	rw = dio_read_rate(w, &ew);
+	rm = dio_read_rate(m, &em);
+	if (rw < 0 || rm < 0)
+		printf("(i) O_DIRECT read of 64 MiB: into VirtualAlloc memory %s%s, into malloc memory "
+		       "%.0f MiB/s (goal: ratio >= 0.9)\n", rw < 0 ? "failed: " : "",
+		       rw < 0 ? strerror(ew) : "", rm);
+	else
+		printf("(i) O_DIRECT read of 64 MiB: into VirtualAlloc memory %.0f MiB/s, into malloc "
+		       "memory %.0f MiB/s, ratio %.2f (goal >= 0.9)\n", rw, rm, rw / rm);
+	ntmm_free(w, DIO_LEN);
+	free(m);
+	unlink(DIO_FILE);
+}
+
+#define WW_LEN		(16UL << 20)
+#define WW_ROUNDS	10
+
+/*
+ * (j)'s reference: the same writes tracked by Linux itself, with soft-dirty
+ * bits (what CRIU uses): write a byte per page, read which pages are dirty
+ * from /proc/self/pagemap, clear them with /proc/self/clear_refs. Seconds a
+ * round, best of REPS x WW_ROUNDS; -1 where the kernel lacks it.
+ */
+static double soft_dirty_round(char *p, size_t len)
+{
+	size_t pages = len / PAGE, i, dirty;
+	uint64_t *map = malloc(pages * sizeof(*map));
+	int pm = open("/proc/self/pagemap", O_RDONLY), cr = open("/proc/self/clear_refs", O_WRONLY);
+	double b = 1e9, t;
+	int r, k;
+
+	if (!map || pm < 0 || cr < 0 || write(cr, "4", 1) != 1)
+		goto fail;
+	for (r = 0; r < REPS; r++) {
+		t = now();
+		for (k = 0; k < WW_ROUNDS; k++) {
+			for (i = 0; i < len; i += PAGE)
+				((volatile char *)p)[i] = (char)k;
+			if (pread(pm, map, pages * sizeof(*map),
+				  (uintptr_t)p / PAGE * sizeof(*map)) != (ssize_t)(pages * sizeof(*map)))
+				goto fail;
+			for (i = 0, dirty = 0; i < pages; i++)
+				dirty += map[i] >> 55 & 1;
+			if (dirty != pages || write(cr, "4", 1) != 1)
+				goto fail;
+		}
+		t = (now() - t) / WW_ROUNDS;
+		b = t < b ? t : b;
+	}
+	close(pm);
+	close(cr);
+	free(map);
+	return b;
+fail:
+	if (pm >= 0)
+		close(pm);
+	if (cr >= 0)
+		close(cr);
+	free(map);
+	return -1;
+}
+
+/* (j): write one byte in each page of 16 MiB, then GetWriteWatch with reset. */
+static void bench_write_watch(void)
+{
+	size_t pages = WW_LEN / PAGE, i;
+	void **addrs = malloc(pages * sizeof(*addrs));
+	double bw = 1e9, bn = 1e9, t;
+	ULONG_PTR count;
+	DWORD gran;
+	int r, k, wrong = 0;
+	char *w = VirtualAlloc(NULL, WW_LEN, MEM_RESERVE | MEM_COMMIT | MEM_WRITE_WATCH,
+			       PAGE_READWRITE);
+	char *n = native_alloc_4k(WW_LEN);
+
+	if (!w || n == MAP_FAILED || !addrs) {
+		printf("(j) write watch: allocation failed\n");
+		return;
+	}
+	/* Pages touched before timing, on both sides. */
+	touch(w, WW_LEN);
+	touch(n, WW_LEN);
+	count = pages;
+	GetWriteWatch(WRITE_WATCH_FLAG_RESET, w, WW_LEN, addrs, &count, &gran);
+	for (r = 0; r < REPS; r++) {
+		t = now();
+		for (k = 0; k < WW_ROUNDS; k++) {
+			for (i = 0; i < WW_LEN; i += PAGE)
+				((volatile char *)w)[i] = (char)k;
+			count = pages;
+			if (GetWriteWatch(WRITE_WATCH_FLAG_RESET, w, WW_LEN, addrs, &count, &gran) ||
+			    count != pages)
+				wrong++;
+		}
+		t = now() - t;
+		bw = t < bw ? t : bw;
+		t = now();
+		for (k = 0; k < WW_ROUNDS; k++)
+			for (i = 0; i < WW_LEN; i += PAGE)
+				((volatile char *)n)[i] = (char)k;
+		t = now() - t;
+		bn = t < bn ? t : bn;
+	}
+	printf("(j) write watch, 16 MiB, a byte per page then GetWriteWatch(RESET): ntmm %.2f ms a "
+	       "round, plain writes %.2f ms, ratio %.1f (goal <= 2.0)%s\n", bw / WW_ROUNDS * 1e3,
+	       bn / WW_ROUNDS * 1e3, bw / bn, wrong ? " (GetWriteWatch missed pages!)" : "");
+	t = soft_dirty_round(n, WW_LEN);
+	if (t > 0)
+		printf("    Linux's own write tracking (soft-dirty: the writes, clear_refs 4, pagemap read) "
+		       "%.2f ms a round, ratio %.1f\n", t * 1e3, t / (bn / WW_ROUNDS));
+	VirtualFree(w, 0, MEM_RELEASE);
+	native_free(n, WW_LEN);
+	free(addrs);
+}
+
+/* `vm_bench e4`: (e) with one, two and four threads, in a VM with 4 CPUs. */
+static int bench_scaling4(void)
+{
+	double w1, w2, w4, n1, n2, n4;
 
 	warm_guest_memory();
-	/* Warm both paths: page tables, libntmm's device, the allocator. */
-	cycle(&ntmm, 64 << 20, 1, 1);
-	cycle(&native, 64 << 20, 1, 1);
+	cycle(&ntmm, 256 << 10, 100, 1);
+	w1 = best_scale(&ntmm, 4000, 1);
+	w2 = best_scale(&ntmm, 4000, 2);
+	w4 = best_scale(&ntmm, 4000, 4);
+	n1 = best_scale(&native, 4000, 1);
+	n2 = best_scale(&native, 4000, 2);
+	n4 = best_scale(&native, 4000, 4);
+	printf("(e) %ld CPUs, 4000 x 256 KiB alloc+touch+free: ntmm 1 thread %.2f s, 2 threads %.2f s "
+	       "(%.2f), 4 threads %.2f s (%.2f); mmap %.2f / %.2f (%.2f) / %.2f s (%.2f)\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), w1, w2, w1 / w2, w4, w1 / w4, n1, n2, n1 / n2, n4,
+	       n1 / n4);
+	return 0;
+}
 
-	w = best(&ntmm, 64 << 20, 1, 1);
+static void bench_a(void)
+{
+	double w = best(&ntmm, 64 << 20, 1, 1), n, n4;
+
 	n = best(&native, 64 << 20, 1, 1);
 	n4 = best(&native_4k, 64 << 20, 1, 1);
 	printf("(a) 64 MiB reserve+commit+touch+release: ntmm %.1f ms, mmap %.1f ms, ratio %.2f (goal <= 1.3)\n",
@@ -453,10 +683,15 @@ int main(void)
 	phases(&ntmm, "ntmm", 64 << 20);
 	phases(&native, "mmap", 64 << 20);
 	phases(&native_4k, "mmap4k", 64 << 20);
+}
 
-	w = best(&ntmm, 64 << 10, 2000, 0);
+static void bench_b(void)
+{
+	double w = best(&ntmm, 64 << 10, 2000, 0), n, own_anon, own_file;
+	int fd;
+
 	n = best(&native, 64 << 10, 2000, 0);
-	printf("(b) 2000 x 64 KiB alloc+free: ntmm %.1f us/pair, mmap %.1f us/pair, ratio %.2f (goal <= 1.5)\n",
+	printf("(b) 2000 x 64 KiB alloc+free: ntmm %.1f us/pair, mmap %.1f us/pair, ratio %.2f (goal <= 1.0)\n",
 	       w / 2000 * 1e6, n / 2000 * 1e6, w / n);
 	fd = open("/proc/self/exe", O_RDONLY);
 	own_anon = own_vma_pairs(-1, 2000);
@@ -465,23 +700,79 @@ int main(void)
 	       own_anon, own_anon / (n / 2000 * 1e6), own_file, own_file / (n / 2000 * 1e6));
 	if (fd >= 0)
 		close(fd);
+}
 
-	w = flips_ntmm(5000);
-	n = flips_native(5000);
-	printf("(c) 5000 RW<->RO flip pairs: ntmm %.1f us/pair, mprotect %.1f us/pair, ratio %.2f (goal <= 1.5)\n",
+static void bench_b2(void)
+{
+	double w = huge_reserve_pairs(1, 200), n = huge_reserve_pairs(0, 200);
+
+	printf("(b2) 200 x reserve+release of 64 GiB: ntmm %.1f us/pair, mmap(PROT_NONE, "
+	       "MAP_NORESERVE)+munmap %.1f us/pair, ratio %.2f (goal <= 1.0)\n", w, n, w / n);
+}
+
+static void bench_c(void)
+{
+	double w = flips_ntmm(5000), n = flips_native(5000);
+
+	printf("(c) 5000 RW<->RO flip pairs: ntmm %.1f us/pair, mprotect %.1f us/pair, ratio %.2f (goal <= 1.2)\n",
 	       w / 5000 * 1e6, n / 5000 * 1e6, w / n);
+}
 
-	q10 = query_rate(10, 20000);
-	q10k = query_rate(10000, 20000);
-	printf("(d) VirtualQuery: %.0f/s with 10 allocations, %.0f/s with 10000, ratio %.2f (goal >= 0.5)\n",
+static void bench_d(void)
+{
+	double q10 = query_rate(10, 20000), q10k = query_rate(10000, 20000);
+
+	printf("(d) VirtualQuery: %.0f/s with 10 allocations, %.0f/s with 10000, ratio %.2f (goal >= 0.8)\n",
 	       q10, q10k, q10k / q10);
+}
 
-	w1 = best_scale(&ntmm, 4000, 1);
-	w2 = best_scale(&ntmm, 4000, 2);
+static void bench_e(void)
+{
+	double w1 = best_scale(&ntmm, 4000, 1), w2 = best_scale(&ntmm, 4000, 2), n1, n2;
+
 	n1 = best_scale(&native, 4000, 1);
 	n2 = best_scale(&native, 4000, 2);
-	printf("(e) 4000 x 256 KiB alloc+touch+free: ntmm 1 thread %.2f s, 2 threads %.2f s, speedup %.2f; "
-	       "mmap %.2f s / %.2f s, speedup %.2f\n", w1, w2, w1 / w2, n1, n2, n1 / n2);
-	bench_large_numa();
+	printf("(e) 4000 x 256 KiB alloc+touch+free: ntmm 1 thread %.2f s, 2 threads %.2f s, speedup %.2f "
+	       "(goal >= 1.6); mmap %.2f s / %.2f s, speedup %.2f\n", w1, w2, w1 / w2, n1, n2, n1 / n2);
+}
+
+static const char *only;
+
+/* Is row @name to run? All are, unless one was named (`vm_bench b2`, for perf). */
+static int row(const char *name)
+{
+	return !only || !strcmp(only, name);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "e4"))
+		return bench_scaling4();
+	only = argc > 1 ? argv[1] : NULL;
+	/* A row named alone is for a profile: only (f) needs the guest's memory backed first. */
+	if (row("f"))
+		warm_guest_memory();
+	/* Warm both paths: page tables, libntmm's device, the allocator. */
+	cycle(&ntmm, 64 << 20, 1, 1);
+	cycle(&native, 64 << 20, 1, 1);
+
+	if (row("a"))
+		bench_a();
+	if (row("b"))
+		bench_b();
+	if (row("b2"))
+		bench_b2();
+	if (row("c"))
+		bench_c();
+	if (row("d"))
+		bench_d();
+	if (row("e"))
+		bench_e();
+	if (row("f"))
+		bench_large_numa();
+	if (row("i"))
+		bench_o_direct();
+	if (row("j"))
+		bench_write_watch();
 	return 0;
 }

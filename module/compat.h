@@ -8,8 +8,8 @@
 #define NTMM_COMPAT_H
 
 #include <linux/mm.h>
-#include <linux/shrinker.h>
-#include <linux/slab.h>
+#include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
 #include <linux/version.h>
 
 /*
@@ -37,14 +37,6 @@ static inline void ntmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flag
 #endif
 
 /*
- * PFN-mapped PMD entries (pmd_mkspecial) came in 6.12; before, the kernel
- * never calls .huge_fault for a PFN-mapped VMA, so large pages take PTEs.
- */
-#if defined(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
-#define NTMM_HAVE_PMD_PFNMAP
-#endif
-
-/*
  * KUnit's static stubs (6.2+) let a test replace a function for its own
  * thread only; elsewhere, and without KUnit, the hook compiles to nothing.
  */
@@ -55,50 +47,118 @@ static inline void ntmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flag
 #define NTMM_KUNIT_STUB(fn, args...)	((void)(fn))
 #endif
 
-typedef unsigned long (*ntmm_shrink_fn)(struct shrinker *shrinker,
-					struct shrink_control *sc);
-
-/* Shrinkers became allocated objects in 6.7. */
-#if KERNEL_VERSION(6, 7, 0) > LINUX_VERSION_CODE
-static inline struct shrinker *ntmm_shrinker_create(const char *name, ntmm_shrink_fn count,
-						    ntmm_shrink_fn scan)
+/* Page cache lookups returned NULL for a miss before 6.3, an ERR_PTR after. */
+static inline struct folio *ntmm_filemap_lock_folio(struct address_space *mapping, pgoff_t idx)
 {
-	struct shrinker *shrinker = kzalloc(sizeof(*shrinker), GFP_KERNEL);
+	struct folio *folio = __filemap_get_folio(mapping, idx, FGP_LOCK, 0);
 
-	if (!shrinker)
-		return NULL;
-	shrinker->count_objects = count;
-	shrinker->scan_objects = scan;
-	shrinker->seeks = DEFAULT_SEEKS;
-	if (register_shrinker(shrinker, "%s", name)) {
-		kfree(shrinker);
-		return NULL;
-	}
-	return shrinker;
+	return IS_ERR_OR_NULL(folio) ? NULL : folio;
 }
 
-static inline void ntmm_shrinker_destroy(struct shrinker *shrinker)
+static inline struct folio *ntmm_filemap_get_folio(struct address_space *mapping, pgoff_t idx)
 {
-	unregister_shrinker(shrinker);
-	kfree(shrinker);
+	struct folio *folio = __filemap_get_folio(mapping, idx, 0, 0);
+
+	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+}
+
+/* The page cache's folio swap: the page version before 6.2 (FUSE's API). */
+#if KERNEL_VERSION(6, 2, 0) > LINUX_VERSION_CODE
+static inline void ntmm_replace_page_cache_folio(struct folio *old, struct folio *new)
+{
+	replace_page_cache_page(&old->page, &new->page);
 }
 #else
-static inline struct shrinker *ntmm_shrinker_create(const char *name, ntmm_shrink_fn count,
-						    ntmm_shrink_fn scan)
+static inline void ntmm_replace_page_cache_folio(struct folio *old, struct folio *new)
 {
-	struct shrinker *shrinker = shrinker_alloc(0, "%s", name);
+	replace_page_cache_folio(old, new);
+}
+#endif
 
-	if (!shrinker)
-		return NULL;
-	shrinker->count_objects = count;
-	shrinker->scan_objects = scan;
-	shrinker_register(shrinker);
-	return shrinker;
+/* pin_user_pages() lost its vmas argument in 6.5. */
+static inline long ntmm_pin_user_page(unsigned long addr, struct page **page)
+{
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+	return pin_user_pages(addr, 1, FOLL_LONGTERM, page, NULL);
+#else
+	return pin_user_pages(addr, 1, FOLL_LONGTERM, page);
+#endif
 }
 
-static inline void ntmm_shrinker_destroy(struct shrinker *shrinker)
+/*
+ * How a page of the address space file (vm/space.c) is got, and so which
+ * folio size it may have. From 6.12 shmem_get_folio() takes the end of the
+ * write the folio is for, and on a huge=within_size mount that end decides
+ * the size per call: the file stays empty (i_size 0), every get is a write
+ * past it (SGP_WRITE, whose fresh folios the caller zeroes), and a get that
+ * may be huge says its write ends with the page's 2 MiB block. Before 6.12
+ * shmem_get_folio() is not exported: the file is as large as the address
+ * range, pages are read from it, and a huge=never mount keeps them small.
+ */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE && IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE)
+#define NTMM_HAVE_HUGE_SPACE	1
+#define NTMM_SPACE_HUGE_OPTION	"within_size"
+#define NTMM_SPACE_SIZE		0
+
+/*
+ * A split of a large folio (truncation of part of it, swap-out) drops its
+ * pages past the file's end, which for shmem is the furthest of i_size and
+ * fallocate's reach (fallocend). The file's pages all lie past i_size, so
+ * fallocend is put past the address range, as a FALLOC_FL_KEEP_SIZE
+ * fallocate of it would, without allocating; no punch reaches that far.
+ */
+static inline void ntmm_shmem_keep_all(struct file *file)
 {
-	shrinker_free(shrinker);
+	struct inode *inode = file_inode(file);
+
+	inode_lock(inode);
+	SHMEM_I(inode)->fallocend = (NTMM_USER_ADDRESS_END >> PAGE_SHIFT) + 1;
+	inode_unlock(inode);
+}
+
+static inline struct folio *ntmm_shmem_folio(struct file *file, pgoff_t idx, bool huge)
+{
+	loff_t end = huge ? (loff_t)ALIGN(idx + 1, HPAGE_PMD_NR) << PAGE_SHIFT : 0;
+	struct folio *folio;
+	int err;
+
+	err = shmem_get_folio(file_inode(file), idx, end, &folio, SGP_WRITE);
+	if (err)
+		return ERR_PTR(err);
+	if (!folio_test_uptodate(folio)) {
+		folio_zero_range(folio, 0, folio_size(folio));
+		flush_dcache_folio(folio);
+		folio_mark_uptodate(folio);
+	}
+	return folio;
+}
+#else
+#define NTMM_HAVE_HUGE_SPACE	0
+#define NTMM_SPACE_HUGE_OPTION	"never"
+#define NTMM_SPACE_SIZE		NTMM_USER_ADDRESS_END
+
+static inline void ntmm_shmem_keep_all(struct file *file)
+{
+}
+
+static inline struct folio *ntmm_shmem_folio(struct file *file, pgoff_t idx, bool huge)
+{
+	struct address_space *mapping = file->f_mapping;
+	struct folio *folio;
+	struct page *page;
+
+	for (;;) {
+		page = shmem_read_mapping_page_gfp(mapping, idx, mapping_gfp_mask(mapping));
+		if (IS_ERR(page))
+			return ERR_CAST(page);
+		folio = page_folio(page);
+		folio_lock(folio);
+		/* Truncated between the lookup and the lock: look again. */
+		if (likely(folio->mapping == mapping))
+			return folio;
+		folio_unlock(folio);
+		folio_put(folio);
+	}
 }
 #endif
 

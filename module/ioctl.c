@@ -128,7 +128,7 @@ static long ntmm_ioctl_allocate(struct file *file, struct ntmm_process *proc,
 	return ntmm_copy_struct_out(arg, &a, sizeof(a));
 }
 
-static long ntmm_ioctl_free(struct ntmm_process *proc, void __user *arg)
+static long ntmm_ioctl_free(struct file *file, struct ntmm_process *proc, void __user *arg)
 {
 	struct ntmm_free f;
 	int ret;
@@ -138,11 +138,11 @@ static long ntmm_ioctl_free(struct ntmm_process *proc, void __user *arg)
 		return ret;
 	if (f.__pad0)
 		return -EINVAL;
-	f.status = ntstatus_to_user(ntmm_virtual_free(proc, &f));
+	f.status = ntstatus_to_user(ntmm_virtual_free(file, proc, &f));
 	return ntmm_copy_struct_out(arg, &f, sizeof(f));
 }
 
-static long ntmm_ioctl_protect(struct ntmm_process *proc, void __user *arg)
+static long ntmm_ioctl_protect(struct file *file, struct ntmm_process *proc, void __user *arg)
 {
 	struct ntmm_protect p;
 	int ret;
@@ -151,7 +151,7 @@ static long ntmm_ioctl_protect(struct ntmm_process *proc, void __user *arg)
 	if (ret)
 		return ret;
 	p.old_protect = 0;
-	p.status = ntstatus_to_user(ntmm_virtual_protect(proc, &p));
+	p.status = ntstatus_to_user(ntmm_virtual_protect(file, proc, &p));
 	return ntmm_copy_struct_out(arg, &p, sizeof(p));
 }
 
@@ -344,9 +344,9 @@ long ntmm_ioctl(struct file *file, struct ntmm_process *proc,
 	case _IOC_NR(NTMM_IOC_ALLOCATE):
 		return ntmm_ioctl_allocate(file, proc, arg);
 	case _IOC_NR(NTMM_IOC_FREE):
-		return ntmm_ioctl_free(proc, arg);
+		return ntmm_ioctl_free(file, proc, arg);
 	case _IOC_NR(NTMM_IOC_PROTECT):
-		return ntmm_ioctl_protect(proc, arg);
+		return ntmm_ioctl_protect(file, proc, arg);
 	case _IOC_NR(NTMM_IOC_QUERY):
 		return ntmm_ioctl_query(proc, arg);
 	case _IOC_NR(NTMM_IOC_MEMORY_STATUS):

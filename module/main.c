@@ -18,10 +18,10 @@
 #include "pool/pool.h"
 #include "process.h"
 #include "vm/commit.h"
+#include "vm/exit.h"
 #include "vm/large.h"
-#include "vm/reset.h"
-#include "vm/vad.h"
-#include "vm/vma.h"
+#include "vm/region.h"
+#include "vm/space.h"
 
 static ushort mode = 0666;
 module_param(mode, ushort, 0444);
@@ -60,7 +60,7 @@ static const struct file_operations ntmm_fops = {
 	.open		= ntmm_open,
 	.release	= ntmm_release,
 	.unlocked_ioctl	= ntmm_unlocked_ioctl,
-	.mmap		= ntmm_vma_mmap,
+	.mmap		= ntmm_region_mmap,
 };
 
 static struct miscdevice ntmm_misc = {
@@ -75,29 +75,15 @@ static long ntmm_debugfs_processes(void)
 	return ntmm_process_count();
 }
 
+/* Frames held: the address space files' pages in memory, and large pages. */
+static long ntmm_debugfs_frames(void)
+{
+	return ntmm_process_frames() + ntmm_large_frames();
+}
+
 static long ntmm_debugfs_commit(void)
 {
 	return ntmm_commit_total();
-}
-
-static long ntmm_debugfs_large_pmd_maps(void)
-{
-	return ntmm_large_maps(true);
-}
-
-static long ntmm_debugfs_large_pte_maps(void)
-{
-	return ntmm_large_maps(false);
-}
-
-static long ntmm_debugfs_large_transparent(void)
-{
-	return ntmm_large_transparent_count(false);
-}
-
-static long ntmm_debugfs_large_splits(void)
-{
-	return ntmm_large_transparent_count(true);
 }
 
 static const struct ntmm_debugfs_counter {
@@ -105,13 +91,9 @@ static const struct ntmm_debugfs_counter {
 	long (*read)(void);
 } ntmm_debugfs_counters[] = {
 	{ "processes", ntmm_debugfs_processes },
-	{ "frames", ntmm_frames },
-	{ "reset_frames", ntmm_reset_frames },
+	{ "frames", ntmm_debugfs_frames },
+	{ "large_frames", ntmm_large_frames },
 	{ "commit", ntmm_debugfs_commit },
-	{ "large_pmd_maps", ntmm_debugfs_large_pmd_maps },
-	{ "large_pte_maps", ntmm_debugfs_large_pte_maps },
-	{ "large_transparent", ntmm_debugfs_large_transparent },
-	{ "large_splits", ntmm_debugfs_large_splits },
 };
 
 static int ntmm_counter_show(struct seq_file *m, void *unused)
@@ -133,12 +115,12 @@ static int __init ntmm_init(void)
 		return -EINVAL;
 	}
 	ntmm_misc.mode = mode;
-	ret = ntmm_reset_init();
+	ret = ntmm_space_init();
 	if (ret)
 		return ret;
 	ret = ntmm_pool_init();
 	if (ret)
-		goto err_reset;
+		goto err_space;
 	ret = misc_register(&ntmm_misc);
 	if (ret)
 		goto err_pool;
@@ -152,8 +134,8 @@ static int __init ntmm_init(void)
 
 err_pool:
 	ntmm_pool_exit();
-err_reset:
-	ntmm_reset_exit();
+err_space:
+	ntmm_space_exit();
 	return ret;
 }
 
@@ -162,9 +144,10 @@ static void __exit ntmm_exit(void)
 	debugfs_remove_recursive(ntmm_debugfs);
 	misc_deregister(&ntmm_misc);
 	ntmm_pool_exit();
-	ntmm_reset_exit();
-	/* The range tree frees replaced nodes with call_rcu(): code in this module. */
+	/* VADs and contexts are freed after a grace period (kfree_rcu). */
 	rcu_barrier();
+	ntmm_exit_sync();
+	ntmm_space_exit();
 }
 
 module_init(ntmm_init);

@@ -11,6 +11,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/hashtable.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
 #include <linux/refcount.h>
@@ -19,7 +20,9 @@
 
 #include "pool/quota.h"
 #include "process.h"
+#include "vm/exit.h"
 #include "vm/placement.h"
+#include "vm/space.h"
 
 /* Contexts are hashed by their mm's address. */
 #define NTMM_PROCESS_HASH_BITS	6
@@ -64,6 +67,8 @@ struct ntmm_process *ntmm_process_get(struct mm_struct *mm)
 		proc = ERR_PTR(-ENOMEM);
 		goto out_unlock;
 	}
+	/* Its regions outlive the file that made them: they need the module's code. */
+	__module_get(THIS_MODULE);
 	mmgrab(mm);
 	proc->mm = mm;
 	kref_init(&proc->ref);
@@ -89,14 +94,26 @@ static void ntmm_process_release(struct kref *ref)
 	hash_del_rcu(&proc->hash);
 	ntmm_nr_processes--;
 	mutex_unlock(&ntmm_processes_lock);
-	/* Every VMA, and so every VAD, went before the last file reference. */
+	/* Every region held a reference, and released its VADs when it went. */
 	WARN_ON_ONCE(!mtree_empty(&proc->vads) || atomic_long_read(&proc->commit));
 	mtree_destroy(&proc->vads);
+	ntmm_space_close(proc);
+	ntmm_exit_unwatch(proc);
 	mutex_destroy(&proc->lock);
 	ntmm_pool_quota_put(proc->pool_quota);
 	mmdrop(proc->mm);
 	/* The pools may be looking at it under RCU. */
 	kfree_rcu(proc, rcu);
+	module_put(THIS_MODULE);
+}
+
+/**
+ * ntmm_process_hold() - Take another reference to a context one holds.
+ * @proc: the context.
+ */
+void ntmm_process_hold(struct ntmm_process *proc)
+{
+	kref_get(&proc->ref);
 }
 
 /**
@@ -124,6 +141,26 @@ unsigned int ntmm_process_count(void)
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(ntmm_process_count);
+
+/**
+ * ntmm_process_frames() - Pages of memory all contexts' allocations hold.
+ *
+ * Return: the pages their address space files hold in memory, for debugfs
+ * and the leak tests (large pages are counted by large.c).
+ */
+unsigned long ntmm_process_frames(void)
+{
+	struct ntmm_process *proc;
+	unsigned long n = 0;
+	int bkt;
+
+	mutex_lock(&ntmm_processes_lock);
+	hash_for_each(ntmm_processes, bkt, proc, hash)
+		n += ntmm_space_pages(proc);
+	mutex_unlock(&ntmm_processes_lock);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(ntmm_process_frames);
 
 /**
  * ntmm_process_pool_quota() - The pool quota of @mm's context, if it has one.

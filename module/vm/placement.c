@@ -65,45 +65,24 @@ unsigned long ntmm_placement_base(void)
 	return ntmm_user_min() + units * GRAN;
 }
 
-/* The lowest free [addr, addr + len) in [lo, hi) aligned to @align, or 0. */
-static unsigned long ntmm_place_up(struct mm_struct *mm, unsigned long len,
-				   unsigned long align, unsigned long lo,
-				   unsigned long hi)
+/*
+ * The lowest (or highest) free [addr, addr + len) in [lo, hi) aligned to
+ * @align, or 0: a gap of the mm's VMA tree, searched as vm_unmapped_area()
+ * does, with room to align in it.
+ */
+static unsigned long ntmm_place_gap(struct mm_struct *mm, unsigned long len, bool top_down,
+				    unsigned long align, unsigned long lo, unsigned long hi)
 {
-	unsigned long addr = ALIGN(lo, align);
-	struct vm_area_struct *vma;
+	MA_STATE(mas, &mm->mm_mt, 0, 0);
+	unsigned long want = len + align - PAGE_SIZE;
 
 	mmap_assert_locked(mm);
-	while (addr >= lo && addr < hi && hi - addr >= len) {
-		vma = find_vma(mm, addr);
-		if (!vma || vma->vm_start >= addr + len)
-			return addr;
-		addr = ALIGN(vma->vm_end, align);
-	}
-	return 0;
-}
-
-/* The highest free [addr, addr + len) in [lo, hi) aligned to @align, or 0. */
-static unsigned long ntmm_place_down(struct mm_struct *mm, unsigned long len,
-				     unsigned long align, unsigned long lo,
-				     unsigned long hi)
-{
-	unsigned long addr;
-	struct vm_area_struct *vma;
-
-	mmap_assert_locked(mm);
-	if (hi < lo || hi - lo < len)
+	if (hi <= lo || hi - lo < want)
 		return 0;
-	addr = round_down(hi - len, align);
-	while (addr >= lo) {
-		vma = find_vma(mm, addr);
-		if (!vma || vma->vm_start >= addr + len)
-			return addr;
-		if (vma->vm_start < lo + len)
-			return 0;
-		addr = round_down(vma->vm_start - len, align);
-	}
-	return 0;
+	if (top_down)
+		return mas_empty_area_rev(&mas, lo, hi - 1, want) ? 0 :
+		       round_down(mas.last + 1 - len, align);
+	return mas_empty_area(&mas, lo, hi - 1, want) ? 0 : ALIGN(mas.index, align);
 }
 
 /* The preferred region first, then all of [@lo, @hi); mmap_lock held. */
@@ -114,15 +93,12 @@ static unsigned long ntmm_place_in(struct ntmm_process *proc, unsigned long len,
 	struct mm_struct *mm = proc->mm;
 	unsigned long addr;
 
-	if (top_down) {
-		addr = ntmm_place_down(mm, len, align, lo, min(hi, mm->mmap_base));
-		if (!addr)
-			addr = ntmm_place_down(mm, len, align, lo, hi);
-	} else {
-		addr = ntmm_place_up(mm, len, align, max(lo, proc->bottom_up_base), hi);
-		if (!addr)
-			addr = ntmm_place_up(mm, len, align, lo, hi);
-	}
+	if (top_down)
+		addr = ntmm_place_gap(mm, len, true, align, lo, min(hi, mm->mmap_base));
+	else
+		addr = ntmm_place_gap(mm, len, false, align, max(lo, proc->bottom_up_base), hi);
+	if (!addr)
+		addr = ntmm_place_gap(mm, len, top_down, align, lo, hi);
 	return addr;
 }
 

@@ -2,68 +2,93 @@
 /*
  * MEM_RESET and MEM_RESET_UNDO.
  *
- * A reset page keeps its frame but loses its PTE: its contents no longer
- * matter to the program, yet they stay for as long as memory is not short.
- * Under memory pressure the shrinker below takes such frames (a PTE never
- * maps them: a fault on a reset page ends the reset before mapping it), and
- * the page reads as zero when next touched. MEM_RESET_UNDO ends the reset
- * and succeeds only if no frame of its range was taken, as Windows reports
- * whether the pages it had reused can be given back.
+ * A reset page's data no longer matters to the program, yet it stays for
+ * as long as memory is not short. Its folio in the address space file is
+ * made clean (its PTE zapped first, so no dirty bit comes back to it): to
+ * reclaim, a clean shmem folio is one it may drop without writing it to
+ * swap, and the page then reads as zero. The first touch of a reset page
+ * ends the reset (region.c); MEM_RESET_UNDO ends it too, and succeeds only
+ * if no page of its range lost its data, as Windows reports whether the
+ * pages it had reused can be given back. Locked and large pages are never
+ * reset.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mm.h>
-#include <linux/mmap_lock.h>
-#include <linux/shrinker.h>
+#include <linux/pagemap.h>
+#include <linux/writeback.h>
 
-#include "../compat.h"
 #include "../process.h"
-#include "page_state.h"
 #include "reset.h"
+#include "space.h"
 #include "vad.h"
 
+/*
+ * Make the folio of page @idx one that reclaim may drop: no PTE maps it
+ * and it is clean. A fault that read the state before it was reset holds
+ * the folio's lock until its PTE is in, and so is zapped here too.
+ */
+static void ntmm_reset_folio(struct ntmm_vad *vad, unsigned long idx)
+{
+	pgoff_t pgoff = (vad->start >> PAGE_SHIFT) + idx;
+	struct folio *folio = ntmm_space_find(vad->proc, pgoff);
+
+	if (!folio)
+		return;
+	if (!folio_test_large(folio)) {
+		unmap_mapping_pages(folio->mapping, pgoff, 1, true);
+		folio_clear_dirty_for_io(folio);
+	}
+	folio_unlock(folio);
+	folio_put(folio);
+}
+
 /**
- * ntmm_reset_range() - MEM_RESET: the contents of [@first, @last) may go.
+ * ntmm_reset_range() - MEM_RESET: the data of [@first, @last) may go.
  * @vad: the VAD.
- * @vma: its VMA; mmap_lock held.
  * @first: first page index.
  * @last: one past the last page index.
  *
  * Pages stay committed with their protection; locked pages keep their
- * frames and contents. A reset starts over what an earlier one lost.
+ * data. A reset starts over what an earlier one lost.
+ *
+ * Return: STATUS_SUCCESS, or STATUS_NO_MEMORY with nothing reset.
  */
-void ntmm_reset_range(struct ntmm_vad *vad, struct vm_area_struct *vma,
-		      unsigned long first, unsigned long last)
+ntstatus_t ntmm_reset_range(struct ntmm_vad *vad, unsigned long first, unsigned long last)
 {
-	unsigned long idx;
-	long frames = 0;
-	void *entry;
+	unsigned long idx, marks;
+	ntstatus_t status = STATUS_SUCCESS;
 
-	mmap_assert_locked(vad->proc->mm);
+	if (vad->flags & NTMM_VAD_LARGE)
+		return STATUS_SUCCESS;	/* large pages are never reset */
 	down_write(&vad->lock);
-	/* The shrinker takes reset frames one page at a time. */
-	ntmm_vad_split_frames(vad, first, last, true);
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-		unsigned long new = state & ~PS_DISCARDED;
-
-		if ((state & PS_FRAME) && !(state & (PS_LOCKED | PS_RESET | PS_LARGE))) {
-			new |= PS_RESET;
-			frames++;
-		}
-		if (new == state)
+	for (idx = first; idx < last; idx++) {
+		marks = ntmm_vad_marks(vad, idx);
+		if (!ntmm_vad_protection(vad, idx) || (marks & PF_LOCKED))
 			continue;
-		/* Replacing an entry never allocates. */
-		xa_store(&vad->pages, idx, ps_entry(new), GFP_KERNEL);
-		if (new & ~state & PS_RESET)
-			xa_set_mark(&vad->pages, idx, NTMM_PS_MARK_RESET);
+		/* A page never touched has no data to lose: it reads as zero anyway. */
+		if (!ntmm_space_present(vad->proc, (vad->start >> PAGE_SHIFT) + idx)) {
+			if (marks & PF_LOST)
+				ntmm_vad_mark(vad, idx, 0, PF_LOST);
+			continue;
+		}
+		if (ntmm_vad_mark(vad, idx, PF_RESET, PF_LOST)) {
+			status = STATUS_NO_MEMORY;
+			break;
+		}
 	}
-	if (frames) {
-		ntmm_vad_reset_listed(vad, frames);
-		/* No PTE may map a frame the shrinker can take. */
-		ntmm_vad_zap(vad, vma, first, last);
+	if (status) {
+		/* Back: clearing a flag never allocates. */
+		while (idx-- > first)
+			if (ntmm_vad_marks(vad, idx) & PF_RESET)
+				ntmm_vad_mark(vad, idx, 0, PF_RESET);
+	} else {
+		for (idx = first; idx < last; idx++)
+			if (ntmm_vad_marks(vad, idx) & PF_RESET)
+				ntmm_reset_folio(vad, idx);
 	}
 	up_write(&vad->lock);
+	return status;
 }
 
 /**
@@ -72,65 +97,37 @@ void ntmm_reset_range(struct ntmm_vad *vad, struct vm_area_struct *vma,
  * @first: first page index.
  * @last: one past the last page index.
  *
- * Return: STATUS_SUCCESS if every page still has its contents, else
+ * Return: STATUS_SUCCESS if every page still has its data, else
  * STATUS_UNSUCCESSFUL (some read as zero). The reset ends either way.
  */
 ntstatus_t ntmm_reset_undo(struct ntmm_vad *vad, unsigned long first, unsigned long last)
 {
+	pgoff_t pgoff = vad->start >> PAGE_SHIFT;
+	unsigned long idx, marks;
+	struct folio *folio;
 	bool lost = false;
-	unsigned long idx;
 	void *entry;
 
 	down_write(&vad->lock);
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-
-		if (!(state & (PS_RESET | PS_DISCARDED)))
+	xa_for_each_range(&vad->marks, idx, entry, first, last - 1) {
+		marks = xa_to_value(entry);
+		if (!(marks & (PF_RESET | PF_LOST)))
 			continue;
-		lost |= !!(state & PS_DISCARDED);
-		xa_store(&vad->pages, idx, ps_entry(state & ~(PS_RESET | PS_DISCARDED)),
-			 GFP_KERNEL);
-		if (state & PS_RESET)
-			ntmm_vad_reset_forget(vad, idx);
+		lost |= !!(marks & PF_LOST);
+		if (marks & PF_RESET) {
+			folio = ntmm_space_find(vad->proc, pgoff + idx);
+			if (folio) {
+				/* Dirty again: reclaim must write it out, not drop it. */
+				folio_mark_dirty(folio);
+				folio_unlock(folio);
+				folio_put(folio);
+			} else {
+				lost = true;
+			}
+		}
+		/* Clearing flags never allocates. */
+		ntmm_vad_mark(vad, idx, 0, PF_RESET | PF_LOST);
 	}
 	up_write(&vad->lock);
 	return lost ? STATUS_UNSUCCESSFUL : STATUS_SUCCESS;
-}
-
-static struct shrinker *ntmm_reset_shrinker;
-
-static unsigned long ntmm_reset_count(struct shrinker *shrinker,
-				      struct shrink_control *sc)
-{
-	long n = ntmm_reset_frames();
-
-	return n > 0 ? n : SHRINK_EMPTY;
-}
-
-static unsigned long ntmm_reset_scan(struct shrinker *shrinker,
-				     struct shrink_control *sc)
-{
-	unsigned long taken = ntmm_vad_reset_reclaim(sc->nr_to_scan);
-
-	return taken ? taken : SHRINK_STOP;
-}
-
-/**
- * ntmm_reset_init() - Register the shrinker of reset frames.
- *
- * Return: 0 or -ENOMEM.
- */
-int ntmm_reset_init(void)
-{
-	ntmm_reset_shrinker = ntmm_shrinker_create("ntmm-reset", ntmm_reset_count,
-						   ntmm_reset_scan);
-	return ntmm_reset_shrinker ? 0 : -ENOMEM;
-}
-
-/**
- * ntmm_reset_exit() - Unregister it; no VAD is left.
- */
-void ntmm_reset_exit(void)
-{
-	ntmm_shrinker_destroy(ntmm_reset_shrinker);
 }

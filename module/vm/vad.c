@@ -1,115 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VADs: one allocation each, its committed pages' states (page_state.h)
- * and its frames. Every state change happens here, under the VAD's lock,
- * and zaps the PTEs it makes stale before the lock is dropped; vma.c maps
- * pages under the same lock held for read.
- *
- * This file also keeps the accounting of every frame a VAD holds, and of
- * the frames of reset pages (MEM_RESET, reset.c), which memory pressure may
- * take: the list of VADs that may hold some, under ntmm_reset_lock.
+ * VADs: an allocation's range, its pages' states, and every change to them
+ * (see vad.h for the locking). The data of the pages is in the process's
+ * address space file (space.c); a state change that takes a permission
+ * away settles the range (ntmm_space_settle()) once the state is stored,
+ * so no PTE outlives what it was made under.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
-#include <linux/list.h>
+#include <linux/maple_tree.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/ntmm.h>
+#include <linux/pagemap.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 
 #include "../compat.h"
 #include "../process.h"
 #include "commit.h"
 #include "large.h"
 #include "nt_rules.h"
-#include "page_state.h"
+#include "space.h"
 #include "vad.h"
 
-/* Frames the module holds, for debugfs and the leak tests. */
-static atomic_long_t ntmm_nr_frames = ATOMIC_LONG_INIT(0);
-
-/*
- * ntmm_reset_lock protects ntmm_reset_vads, the VADs that may hold reset
- * frames (each VAD's reset_node). Taken after a VAD's lock, or before it
- * with a trylock only (the shrinker).
- */
-static DEFINE_SPINLOCK(ntmm_reset_lock);
-static LIST_HEAD(ntmm_reset_vads);
-
-/* Reset frames the shrinker may take. */
-static atomic_long_t ntmm_nr_reset_frames = ATOMIC_LONG_INIT(0);
-
 /**
- * ntmm_frames() - Frames held by all VADs.
+ * ntmm_vad_set() - Give pages [@first, @last) protection @protect.
+ * @vad: the VAD; its lock held for write.
+ * @first: first page index.
+ * @last: one past the last page index.
+ * @protect: the protection; 0 makes the pages reserved.
  *
- * Return: that number.
- */
-long ntmm_frames(void)
-{
-	return atomic_long_read(&ntmm_nr_frames);
-}
-EXPORT_SYMBOL_IF_KUNIT(ntmm_frames);
-
-/**
- * ntmm_vad_count_frames() - Frames a VAD took (@frames > 0) or gave back.
- * @frames: how many, in 4 KiB units.
- */
-void ntmm_vad_count_frames(long frames)
-{
-	atomic_long_add(frames, &ntmm_nr_frames);
-}
-
-/**
- * ntmm_vad_alloc_frame() - A zeroed frame for a page of @vad.
- * @vad: the VAD; from its preferred node if it has one.
+ * The protection tree keeps protections as value entries and reserved pages
+ * as its holes. A run is widened over neighbours of the same protection, so
+ * that one run is one entry: the tree stays small however often a page flips
+ * and back, and a query reports the run whole. The maple tree merges holes.
  *
- * Return: the frame, not counted yet, or NULL.
+ * Return: 0, or -ENOMEM with nothing changed.
  */
-struct page *ntmm_vad_alloc_frame(struct ntmm_vad *vad)
+int ntmm_vad_set(struct ntmm_vad *vad, unsigned long first, unsigned long last, u32 protect)
 {
-	/* MEM_COMMIT with a node may change it under a running fault. */
-	return alloc_pages_node(READ_ONCE(vad->node), GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT, 0);
-}
+	MA_STATE(mas, &vad->prot, 0, 0);
+	void *entry = protect ? xa_mk_value(protect) : NULL;
 
-/**
- * ntmm_reset_frames() - Frames of reset pages, which memory pressure may take.
- *
- * Return: that number.
- */
-long ntmm_reset_frames(void)
-{
-	return atomic_long_read(&ntmm_nr_reset_frames);
-}
-EXPORT_SYMBOL_IF_KUNIT(ntmm_reset_frames);
-
-/**
- * ntmm_vad_reset_forget() - A page's reset is over; it keeps its frame.
- * @vad: the VAD; its lock held.
- * @idx: the page, whose entry no longer has PS_RESET.
- */
-void ntmm_vad_reset_forget(struct ntmm_vad *vad, unsigned long idx)
-{
-	lockdep_assert_held(&vad->lock);
-	xa_clear_mark(&vad->pages, idx, NTMM_PS_MARK_RESET);
-	atomic_long_dec(&ntmm_nr_reset_frames);
-}
-
-/**
- * ntmm_vad_reset_listed() - @frames more pages of @vad were reset.
- * @vad: the VAD; its lock held for write. It joins the shrinker's list.
- * @frames: how many pages, each keeping its frame, now carry PS_RESET.
- */
-void ntmm_vad_reset_listed(struct ntmm_vad *vad, long frames)
-{
 	lockdep_assert_held_write(&vad->lock);
-	atomic_long_add(frames, &ntmm_nr_reset_frames);
-	spin_lock(&ntmm_reset_lock);
-	if (list_empty(&vad->reset_node))
-		list_add_tail(&vad->reset_node, &ntmm_reset_vads);
-	spin_unlock(&ntmm_reset_lock);
+	if (entry) {
+		/* Writers hold the VAD's lock; RCU is for the tree's own checks. */
+		rcu_read_lock();
+		mas_set(&mas, first - 1);
+		if (first && mas_walk(&mas) == entry)
+			first = mas.index;
+		mas_set(&mas, last);
+		if (mas_walk(&mas) == entry)
+			last = mas.last + 1;
+		rcu_read_unlock();
+	}
+	return mtree_store_range(&vad->prot, first, last - 1, entry, GFP_KERNEL_ACCOUNT);
 }
+EXPORT_SYMBOL_IF_KUNIT(ntmm_vad_set);
 
 /**
  * ntmm_vad_create() - A VAD for [@start, @end), nothing committed yet.
@@ -120,7 +69,7 @@ void ntmm_vad_reset_listed(struct ntmm_vad *vad, long frames)
  * @flags: NTMM_VAD_*.
  * @node: the preferred NUMA node, or NUMA_NO_NODE.
  *
- * Return: the VAD, or NULL.
+ * Return: the VAD with the caller's reference, or NULL.
  */
 struct ntmm_vad *ntmm_vad_create(struct ntmm_process *proc,
 				 unsigned long start, unsigned long end,
@@ -131,478 +80,501 @@ struct ntmm_vad *ntmm_vad_create(struct ntmm_process *proc,
 	if (!vad)
 		return NULL;
 	vad->proc = proc;
+	refcount_set(&vad->ref, 1);
 	vad->start = start;
 	vad->end = end;
 	vad->alloc_protect = protect;
 	vad->flags = flags;
 	vad->node = node;
 	init_rwsem(&vad->lock);
-	xa_init(&vad->pages);
-	INIT_LIST_HEAD(&vad->reset_node);
+	/*
+	 * Range nodes, though no gap is ever searched: the RCU-deferred free of
+	 * a large subtree of plain range nodes, replaced in one store (a
+	 * release of 64 MiB with every other page decommitted), faults on 6.1
+	 * and 6.12 (mt_free_walk()); the kernel's VMA tree, an ALLOC_RANGE
+	 * tree, does not hit it.
+	 */
+	mt_init_flags(&vad->prot, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU);
+	xa_init(&vad->marks);
 	return vad;
 }
 EXPORT_SYMBOL_IF_KUNIT(ntmm_vad_create);
 
-/*
- * Move the frame of a page in @state, if it has one, onto @list and count
- * it: the page is going (or, for the reset shrinker, its frame is).
- */
-static void ps_take_frame(unsigned long state, struct list_head *list, long *frames)
-{
-	bool large = state & PS_LARGE;
-
-	/* A large frame is taken once, by its first page, for the whole 2 MiB. */
-	if ((state & PS_FRAME) && (!large || IS_ALIGNED(state >> PS_PFN_SHIFT, NTMM_LARGE_NR))) {
-		struct page *page = ps_page(state);
-
-		set_page_private(page, large ? NTMM_LARGE_ORDER : 0);
-		list_add(&page->lru, list);
-		*frames += large ? NTMM_LARGE_NR : 1;
-	}
-	if (state & PS_RESET)
-		atomic_long_dec(&ntmm_nr_reset_frames);
-}
-
-/*
- * Free the frames on @frames (linked by page->lru, order in page->private):
- * their PTEs are gone.
- */
-static void ntmm_vad_free_frames(struct list_head *frames, long count)
-{
-	struct page *page, *next;
-	unsigned int order;
-
-	list_for_each_entry_safe(page, next, frames, lru) {
-		list_del(&page->lru);
-		order = page_private(page);
-		set_page_private(page, 0);
-		__free_pages(page, order);
-	}
-	atomic_long_sub(count, &ntmm_nr_frames);
-}
-
-/*
- * Drop every committed page of @vad, which no PTE maps, and free their
- * frames; the VAD is then all reserved. Returns how many pages were
- * committed: the caller returns their charge.
- */
-static unsigned long ntmm_vad_drop_pages(struct ntmm_vad *vad)
-{
-	XA_STATE(xas, &vad->pages, 0);
-	unsigned long committed = 0;
-	long frames = 0;
-	LIST_HEAD(list);
-	void *entry;
-
-	/* One walk under the lock: xa_for_each() would descend once per page. */
-	xas_lock(&xas);
-	xas_for_each(&xas, entry, ULONG_MAX) {
-		ps_take_frame(xa_to_value(entry), &list, &frames);
-		committed++;
-	}
-	xas_unlock(&xas);
-	xa_destroy(&vad->pages);
-	ntmm_vad_free_frames(&list, frames);
-	return committed;
-}
-
 /**
- * ntmm_vad_destroy() - Free a VAD, its frames and its commit charge.
- * @vad: a VAD no VMA maps any more (or never did).
+ * ntmm_vad_put() - Drop a reference; the last frees the VAD's memory.
+ * @vad: the VAD. Released first (ntmm_vad_release()) if it was ever in the tree.
  */
-void ntmm_vad_destroy(struct ntmm_vad *vad)
+void ntmm_vad_put(struct ntmm_vad *vad)
 {
-	unsigned long committed;
-
-	spin_lock(&ntmm_reset_lock);
-	list_del_init(&vad->reset_node);
-	spin_unlock(&ntmm_reset_lock);
-	committed = ntmm_vad_drop_pages(vad);
-	if (committed)
-		ntmm_commit_uncharge(vad->proc, committed);
+	if (!refcount_dec_and_test(&vad->ref))
+		return;
+	mtree_destroy(&vad->prot);
+	xa_destroy(&vad->marks);
+	kfree(vad->large);
 	/* VirtualQuery may still be reading it under RCU. */
 	kfree_rcu(vad, rcu);
 }
-EXPORT_SYMBOL_IF_KUNIT(ntmm_vad_destroy);
+EXPORT_SYMBOL_IF_KUNIT(ntmm_vad_put);
 
-/*
- * Take up to @max reset frames of @vad onto @list, counting them in @frames.
- * Called with vad->lock held for write: no fault is mapping any of them.
+/**
+ * ntmm_vad_get() - The VAD holding @addr, with a reference.
+ * @proc: the context.
+ * @addr: an address.
+ *
+ * Return: the VAD, or NULL if no live allocation holds @addr.
  */
-static unsigned long ntmm_vad_reset_discard(struct ntmm_vad *vad, unsigned long max,
-					    struct list_head *list, long *frames)
+struct ntmm_vad *ntmm_vad_get(struct ntmm_process *proc, unsigned long addr)
 {
-	XA_STATE(xas, &vad->pages, 0);
-	unsigned long taken = 0;
-	void *entry;
+	struct ntmm_vad *vad;
 
-	lockdep_assert_held_write(&vad->lock);
-	xas_lock(&xas);
-	xas_for_each_marked(&xas, entry, ULONG_MAX, NTMM_PS_MARK_RESET) {
-		unsigned long state = xa_to_value(entry);
-
-		xas_clear_mark(&xas, NTMM_PS_MARK_RESET);
-		ps_take_frame(state, list, frames);
-		xas_store(&xas, ps_entry((state & ~(PS_RESET | PS_FRAME_BITS)) | PS_DISCARDED));
-		if (++taken == max)
-			break;
-	}
-	xas_unlock(&xas);
-	return taken;
+	rcu_read_lock();
+	vad = mtree_load(&proc->vads, addr);
+	if (vad && !refcount_inc_not_zero(&vad->ref))
+		vad = NULL;
+	rcu_read_unlock();
+	return vad;
 }
 
 /**
- * ntmm_vad_reset_reclaim() - Free up to @max frames of reset pages.
- * @max: how many.
+ * ntmm_vad_any() - Does an allocation hold any of [@start, @end)?
+ * @proc: the context.
+ * @start: first byte.
+ * @end: one past the last.
  *
- * For the reset shrinker, which reclaim calls in any context: it only ever
- * trylocks a VAD. A page whose frame goes reads as zero when next touched,
- * and MEM_RESET_UNDO reports it (PS_DISCARDED). No PTE maps a reset page
- * (a fault ends the reset before mapping it), so nothing needs a zap.
- *
- * Return: the frames freed.
+ * Return: true if one does.
  */
-unsigned long ntmm_vad_reset_reclaim(unsigned long max)
+bool ntmm_vad_any(struct ntmm_process *proc, unsigned long start, unsigned long end)
 {
-	struct ntmm_vad *vad, *next;
-	unsigned long taken = 0;
-	LIST_HEAD(list);
-	long frames = 0;
+	unsigned long index = start;
+	bool any;
 
-	spin_lock(&ntmm_reset_lock);
-	list_for_each_entry_safe(vad, next, &ntmm_reset_vads, reset_node) {
-		if (taken >= max)
-			break;
-		if (!down_write_trylock(&vad->lock))
-			continue;
-		taken += ntmm_vad_reset_discard(vad, max - taken, &list, &frames);
-		if (!xa_marked(&vad->pages, NTMM_PS_MARK_RESET))
-			list_del_init(&vad->reset_node);
-		up_write(&vad->lock);
-	}
-	spin_unlock(&ntmm_reset_lock);
-	ntmm_vad_free_frames(&list, frames);
-	return taken;
-}
-
-/* A young PTE of a page mapped ahead: the page was touched since. */
-static int ntmm_vad_harvest_pte(pte_t *pte, unsigned long addr, void *data)
-{
-	struct ntmm_vad *vad = data;
-	unsigned long idx = ntmm_vad_index(vad, addr), state;
-	void *entry;
-
-	if (!pte_young(ptep_get(pte)))
-		return 0;
-	entry = xa_load(&vad->pages, idx);
-	state = entry ? xa_to_value(entry) : 0;
-	/* Replacing an entry never allocates. */
-	if (state & PS_AHEAD)
-		xa_store(&vad->pages, idx, ps_entry(state & ~PS_AHEAD), GFP_NOWAIT);
-	return 0;
-}
-
-/*
- * Zap [first, last) of @vma if it has one: the next touch maps anew. Its
- * caller holds vad->lock for write. Pages mapped ahead first learn from
- * their PTEs whether they were touched, which the zap would forget.
- */
-void ntmm_vad_zap(struct ntmm_vad *vad, struct vm_area_struct *vma,
-		  unsigned long first, unsigned long last)
-{
-	unsigned long addr = vad->start + (first << PAGE_SHIFT);
-	unsigned long len = (last - first) << PAGE_SHIFT;
-
-	lockdep_assert_held_write(&vad->lock);
-	if (!vma)
-		return;
-	mmap_assert_locked(vma->vm_mm);
-	if (READ_ONCE(vad->ahead))
-		apply_to_existing_page_range(vma->vm_mm, addr, len, ntmm_vad_harvest_pte, vad);
-	zap_vma_ptes(vma, addr, len);
+	rcu_read_lock();
+	any = mt_find(&proc->vads, &index, end - 1);
+	rcu_read_unlock();
+	return any;
 }
 
 /**
- * ntmm_vad_split_frames() - Split transparent 2 MiB frames of [@first, @last).
- * @vad: the VAD; its lock held for write.
- * @first: first page index.
- * @last: one past the last page index.
- * @all: split every frame the range touches, not only those it covers in part.
- *
- * Before a call takes the frames of some pages (decommit, MEM_RESET): from
- * here on each page of a split frame has a 4 KiB frame of its own, at the
- * same PFN, so the PTEs mapping the block stay as they are.
+ * ntmm_vad_discard() - Free a VAD that never made it into the tree.
+ * @vad: the VAD, with its creator's reference only; no fault ever found it.
  */
-void ntmm_vad_split_frames(struct ntmm_vad *vad, unsigned long first,
-			   unsigned long last, bool all)
+void ntmm_vad_discard(struct ntmm_vad *vad)
 {
-	unsigned long addr = (vad->start + (first << PAGE_SHIFT)) & PMD_MASK;
-	unsigned long end = vad->start + (last << PAGE_SHIFT), idx, state, i;
-	XA_STATE(xas, &vad->pages, 0);
+	unsigned long i;
+
+	if (vad->large)
+		for (i = 0; i < ntmm_vad_pages(vad) / NTMM_LARGE_NR; i++)
+			ntmm_large_free(vad->large[i]);
+	if (vad->committed)
+		ntmm_commit_uncharge(vad->proc, vad->committed);
+	ntmm_vad_put(vad);
+}
+EXPORT_SYMBOL_IF_KUNIT(ntmm_vad_discard);
+
+/**
+ * ntmm_vad_insert() - Put a new VAD in its context's tree.
+ * @vad: the VAD, whose creator's reference the tree takes over.
+ *
+ * Return: STATUS_SUCCESS, STATUS_CONFLICTING_ADDRESSES if the range holds
+ * an allocation already, or STATUS_NO_MEMORY.
+ */
+ntstatus_t ntmm_vad_insert(struct ntmm_vad *vad)
+{
+	int ret;
+
+	lockdep_assert_held(&vad->proc->lock);
+	ret = mtree_insert_range(&vad->proc->vads, vad->start, vad->end - 1, vad,
+				 GFP_KERNEL_ACCOUNT);
+	if (ret == -EEXIST)
+		return STATUS_CONFLICTING_ADDRESSES;
+	return ret ? STATUS_NO_MEMORY : STATUS_SUCCESS;
+}
+
+/* Unpin the folios of locked pages in [@first, @last): their lock ends. Lock held for write. */
+static void ntmm_vad_unpin(struct ntmm_vad *vad, unsigned long first, unsigned long last)
+{
+	unsigned long idx, pgoff = vad->start >> PAGE_SHIFT;
+	struct folio *folio;
 	void *entry;
 
 	lockdep_assert_held_write(&vad->lock);
 	if (vad->flags & NTMM_VAD_LARGE)
-		return;		/* large pages change whole */
-	for (; addr < end; addr += PMD_SIZE) {
-		if (addr < vad->start || addr + PMD_SIZE > vad->end)
+		return;	/* their locks are marks alone */
+	xa_for_each_range(&vad->marks, idx, entry, first, last - 1) {
+		if (!(xa_to_value(entry) & PF_LOCKED))
 			continue;
-		idx = (addr - vad->start) >> PAGE_SHIFT;
-		if (!all && idx >= first && idx + NTMM_LARGE_NR <= last)
-			continue;	/* goes whole */
-		entry = xa_load(&vad->pages, idx);
-		state = entry ? xa_to_value(entry) : 0;
-		if ((state & (PS_FRAME | PS_LARGE)) != (PS_FRAME | PS_LARGE))
+		/* A pinned folio is neither reclaimed, moved nor truncated: it is there. */
+		folio = ntmm_space_find(vad->proc, pgoff + idx);
+		if (WARN_ON_ONCE(!folio))
 			continue;
-		ntmm_large_split(ps_page(state));
-		/* One walk under the lock; replacing entries never allocates. */
-		xas_set(&xas, idx);
-		xas_lock(&xas);
-		for (i = 0; i < NTMM_LARGE_NR; i++) {
-			entry = i ? xas_next(&xas) : xas_load(&xas);
-			xas_store(&xas, ps_entry(xa_to_value(entry) & ~PS_LARGE));
-		}
-		xas_unlock(&xas);
+		unpin_user_page(folio_file_page(folio, pgoff + idx));
+		folio_unlock(folio);
+		folio_put(folio);
 	}
+}
+
+/**
+ * ntmm_vad_release() - Free an allocation: its pages, their charge, its place.
+ * @vad: the VAD; the caller holds a reference of its own.
+ *
+ * Once only: a VirtualFree and the munmap of its region may race to it.
+ * Faults that come after find it dead and refuse; one in flight holds its
+ * folio's lock, which truncation waits for before it zaps the PTE.
+ */
+void ntmm_vad_release(struct ntmm_vad *vad)
+{
+	unsigned long committed, i;
+	bool dead;
+
+	down_write(&vad->lock);
+	dead = vad->dead;
+	vad->dead = true;
+	committed = vad->committed;
+	vad->committed = 0;
+	if (!dead)
+		ntmm_vad_unpin(vad, 0, ntmm_vad_pages(vad));
+	up_write(&vad->lock);
+	if (dead)
+		return;
+	mtree_erase(&vad->proc->vads, vad->start);
+	if (vad->large) {
+		ntmm_space_unmap(vad->proc, vad->start, vad->end);
+		for (i = 0; i < ntmm_vad_pages(vad) / NTMM_LARGE_NR; i++)
+			ntmm_large_free(vad->large[i]);
+	} else if (ntmm_space_any(vad->proc, vad->start, vad->end)) {
+		/* A page never touched has no PTE and no folio: nothing to free. */
+		ntmm_space_punch(vad->proc, vad->start, vad->end);
+	}
+	if (committed)
+		ntmm_commit_uncharge(vad->proc, committed);
+	ntmm_vad_put(vad);	/* the tree's */
+}
+EXPORT_SYMBOL_IF_KUNIT(ntmm_vad_release);
+
+/**
+ * ntmm_vad_release_range() - Release every allocation [@start, @end) touches.
+ * @proc: the context.
+ * @start: first byte.
+ * @end: one past the last.
+ *
+ * For a region that goes (munmap of it, or the process's end): an
+ * allocation that spans into another region goes whole.
+ */
+void ntmm_vad_release_range(struct ntmm_process *proc, unsigned long start,
+			    unsigned long end)
+{
+	unsigned long index = start;
+	struct ntmm_vad *vad;
+
+	for (;;) {
+		rcu_read_lock();
+		vad = mt_find(&proc->vads, &index, end - 1);
+		if (vad && !refcount_inc_not_zero(&vad->ref))
+			vad = NULL;
+		rcu_read_unlock();
+		if (!vad)
+			break;
+		ntmm_vad_release(vad);
+		ntmm_vad_put(vad);
+		cond_resched();
+	}
+}
+
+/**
+ * ntmm_vad_protection() - A page's protection, 0 if it is not committed.
+ * @vad: the VAD; under its lock or RCU.
+ * @idx: the page.
+ *
+ * Return: the PAGE_* protection.
+ */
+u32 ntmm_vad_protection(struct ntmm_vad *vad, unsigned long idx)
+{
+	void *entry = mtree_load(&vad->prot, idx);
+
+	return entry ? xa_to_value(entry) : 0;
+}
+
+/**
+ * ntmm_vad_marks() - A page's PF_* flags.
+ * @vad: the VAD; under its lock or RCU.
+ * @idx: the page.
+ *
+ * Return: the flags.
+ */
+unsigned long ntmm_vad_marks(struct ntmm_vad *vad, unsigned long idx)
+{
+	void *entry = xa_load(&vad->marks, idx);
+
+	return entry ? xa_to_value(entry) : 0;
+}
+
+/**
+ * ntmm_vad_mark() - Set and clear PF_* flags of a page.
+ * @vad: the VAD; its lock held for write.
+ * @idx: the page.
+ * @set: flags to set.
+ * @clear: flags to clear.
+ *
+ * Return: 0, or -ENOMEM (nothing changed).
+ */
+int ntmm_vad_mark(struct ntmm_vad *vad, unsigned long idx, unsigned long set,
+		  unsigned long clear)
+{
+	unsigned long old = ntmm_vad_marks(vad, idx), new = (old | set) & ~clear;
+
+	lockdep_assert_held_write(&vad->lock);
+	if (new == old)
+		return 0;
+	if (!new) {
+		xa_erase(&vad->marks, idx);
+		return 0;
+	}
+	return xa_err(xa_store(&vad->marks, idx, xa_mk_value(new), GFP_KERNEL_ACCOUNT));
+}
+
+/* Forget the flags of pages [@first, @last). Lock held for write. */
+static void ntmm_vad_clear_marks(struct ntmm_vad *vad, unsigned long first, unsigned long last)
+{
+	unsigned long idx;
+	void *entry;
+
+	lockdep_assert_held_write(&vad->lock);
+	xa_for_each_range(&vad->marks, idx, entry, first, last - 1)
+		xa_erase(&vad->marks, idx);
+}
+
+/**
+ * ntmm_vad_committed() - Are all pages [@first, @last) committed?
+ * @vad: the VAD.
+ * @first: first page index.
+ * @last: one past the last page index.
+ *
+ * Return: true if they are.
+ */
+bool ntmm_vad_committed(struct ntmm_vad *vad, unsigned long first, unsigned long last)
+{
+	MA_STATE(mas, &vad->prot, first, first);
+	unsigned long next = first;
+	void *entry;
+
+	rcu_read_lock();
+	mas_for_each(&mas, entry, last - 1) {
+		if (mas.index > next)
+			break;
+		next = mas.last + 1;
+	}
+	rcu_read_unlock();
+	return next >= last;
 }
 
 /*
- * Store @n entries from page @first: @state, whose PFN (if it has a frame)
- * advances by one per page. One pass under the xarray's lock.
+ * Pages of [@first, @last) committed; @uniform set if they all have
+ * @protect, and @lost to the accesses (NT_ACCESS_*) some of them lose by
+ * going to @protect: all of them for a guard page, which has no PTE.
  */
-static int ps_store_run(struct xarray *xa, unsigned long first, unsigned long n,
-			unsigned long state)
+static unsigned long ntmm_vad_count(struct ntmm_vad *vad, unsigned long first,
+				    unsigned long last, u32 protect, bool *uniform,
+				    unsigned int *lost)
 {
-	XA_STATE(xas, xa, first);
-	unsigned long i, step = state & PS_FRAME ? 1UL << PS_PFN_SHIFT : 0;
+	MA_STATE(mas, &vad->prot, first, first);
+	unsigned int keep = protect & NTMM_PAGE_GUARD ? 0 : nt_protect_access(protect);
+	unsigned long n = 0;
+	void *entry;
 
-	do {
-		xas_lock(&xas);
-		for (i = xas.xa_index - first;;) {
-			xas_store(&xas, ps_entry(state + i * step));
-			if (xas_error(&xas) || ++i == n)
-				break;
-			xas_next(&xas);
-		}
-		xas_unlock(&xas);
-	} while (xas_nomem(&xas, GFP_KERNEL_ACCOUNT));
-	return xas_error(&xas);
-}
-
-/**
- * ntmm_vad_commit_new() - Commit all of a VAD that is not mapped yet.
- * @vad: a VAD fresh from ntmm_vad_create(), with no page committed.
- * @protect: a valid private protection.
- *
- * The common VirtualAlloc(MEM_RESERVE | MEM_COMMIT): nothing to count, undo
- * or zap, so one pass under the xarray's lock stores every page.
- *
- * Return: STATUS_SUCCESS, STATUS_COMMITMENT_LIMIT or
- * STATUS_NO_MEMORY, with nothing committed or charged on failure.
- */
-ntstatus_t ntmm_vad_commit_new(struct ntmm_vad *vad, u32 protect)
-{
-	unsigned long pages = (vad->end - vad->start) >> PAGE_SHIFT;
-	ntstatus_t status;
-
-	status = ntmm_commit_charge(vad->proc, pages);
-	if (status)
-		return status;
-	if (ps_store_run(&vad->pages, 0, pages, protect)) {
-		/* Back to nothing committed: the charge was for all @pages. */
-		ntmm_vad_drop_pages(vad);
-		ntmm_commit_uncharge(vad->proc, pages);
-		return STATUS_NO_MEMORY;
-	}
-	return STATUS_SUCCESS;
-}
-
-/**
- * ntmm_vad_commit_large() - Commit all of a large-page VAD, frames included.
- * @vad: a NTMM_VAD_LARGE VAD fresh from ntmm_vad_create(), 2 MiB aligned.
- * @protect: a valid private protection without modifiers.
- *
- * Every large page gets its zeroed 2 MiB frame now, from the VAD's node
- * first, as Windows backs large pages when they are allocated.
- *
- * Return: STATUS_SUCCESS, STATUS_COMMITMENT_LIMIT,
- * STATUS_INSUFFICIENT_RESOURCES (no contiguous frame) or
- * STATUS_NO_MEMORY, with nothing committed, charged or held on failure.
- */
-ntstatus_t ntmm_vad_commit_large(struct ntmm_vad *vad, u32 protect)
-{
-	unsigned long pages = (vad->end - vad->start) >> PAGE_SHIFT, idx;
-	struct page *frame;
-	ntstatus_t status;
-
-	status = ntmm_commit_charge(vad->proc, pages);
-	if (status)
-		return status;
-	for (idx = 0; idx < pages; idx += NTMM_LARGE_NR) {
-		frame = ntmm_large_alloc(vad->node);
-		if (!frame) {
-			status = STATUS_INSUFFICIENT_RESOURCES;
-			goto undo;
-		}
-		atomic_long_add(NTMM_LARGE_NR, &ntmm_nr_frames);
-		if (ps_store_run(&vad->pages, idx, NTMM_LARGE_NR,
-				 protect | PS_FRAME | PS_LARGE |
-				 (page_to_pfn(frame) << PS_PFN_SHIFT))) {
-			/* Stores go in order: without the first, the frame is still ours. */
-			if (!xa_load(&vad->pages, idx)) {
-				__free_pages(frame, NTMM_LARGE_ORDER);
-				atomic_long_sub(NTMM_LARGE_NR, &ntmm_nr_frames);
-			}
-			status = STATUS_NO_MEMORY;
-			goto undo;
+	*uniform = true;
+	*lost = 0;
+	rcu_read_lock();
+	mas_for_each(&mas, entry, last - 1) {
+		n += min(mas.last, last - 1) - max(mas.index, first) + 1;
+		if (xa_to_value(entry) != protect) {
+			*uniform = false;
+			*lost |= nt_protect_access(xa_to_value(entry)) & ~keep;
 		}
 	}
-	return STATUS_SUCCESS;
-
-undo:
-	/* Back to nothing committed or held: the charge was for all @pages. */
-	ntmm_vad_drop_pages(vad);
-	ntmm_commit_uncharge(vad->proc, pages);
-	return status;
+	rcu_read_unlock();
+	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(ntmm_vad_commit_large);
+
+/* The start and end of pages [@first, @last) of @vad, as addresses. */
+static void ntmm_vad_span(struct ntmm_vad *vad, unsigned long first, unsigned long last,
+			  unsigned long *start, unsigned long *end)
+{
+	*start = vad->start + (first << PAGE_SHIFT);
+	*end = vad->start + (last << PAGE_SHIFT);
+}
+
+/*
+ * Take from the PTEs of pages [@first, @last) the accesses @lost: a page
+ * that may no longer be read (or run) loses its PTE; one that may no longer
+ * be written is write-protected, and its next write asks ->page_mkwrite.
+ * With @every, the range holds every committed page of @vad, none of which
+ * can be made writable meanwhile (proc->lock is held), so afterwards no
+ * PTE of @vad is writable. Large pages are mapped without ->page_mkwrite,
+ * so write_mapped says nothing of them.
+ */
+static void ntmm_vad_revoke(struct ntmm_vad *vad, unsigned long first, unsigned long last,
+			    unsigned int lost, bool every)
+{
+	bool tracked = !(vad->flags & NTMM_VAD_LARGE);
+	unsigned long start, end;
+
+	lockdep_assert_held(&vad->proc->lock);
+	ntmm_vad_span(vad, first, last, &start, &end);
+	if (lost & (NT_ACCESS_READ | NT_ACCESS_EXECUTE))
+		ntmm_space_settle(vad->proc, start, end);
+	else if ((lost & NT_ACCESS_WRITE) && (!tracked || READ_ONCE(vad->write_mapped)))
+		ntmm_space_wrprotect(vad->proc, start, end);
+	if (every && tracked)
+		WRITE_ONCE(vad->write_mapped, false);
+}
 
 /**
  * ntmm_vad_commit() - Commit pages [@first, @last) with @protect.
  * @vad: the VAD.
- * @vma: its VMA (mmap_lock held), or NULL before it is mapped.
  * @first: first page index.
  * @last: one past the last page index.
- * @protect: a valid private protection.
+ * @protect: a valid private protection (the allocation's caching applied).
  *
  * Pages already committed keep their contents and take @protect, as on
  * Windows; only newly committed pages are charged.
  *
- * Return: STATUS_SUCCESS, STATUS_COMMITMENT_LIMIT or
- * STATUS_NO_MEMORY, with nothing changed on failure.
+ * Return: STATUS_SUCCESS, STATUS_COMMITMENT_LIMIT or STATUS_NO_MEMORY, with
+ * nothing changed on failure.
  */
-ntstatus_t ntmm_vad_commit(struct ntmm_vad *vad, struct vm_area_struct *vma,
-			   unsigned long first, unsigned long last, u32 protect)
+ntstatus_t ntmm_vad_commit(struct ntmm_vad *vad, unsigned long first, unsigned long last,
+			   u32 protect)
 {
-	unsigned long idx, fresh = last - first;
-	bool zap = false;
-	void *entry;
+	unsigned long committed;
+	bool uniform, every = false;
+	unsigned int lost;
 	ntstatus_t status;
-	int ret = 0;
 
-	if (vma)
-		mmap_assert_locked(vma->vm_mm);
 	down_write(&vad->lock);
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1)
-		fresh--;
-	status = ntmm_commit_charge(vad->proc, fresh);
+	committed = ntmm_vad_count(vad, first, last, protect, &uniform, &lost);
+	status = ntmm_commit_charge(vad->proc, last - first - committed);
 	if (status)
 		goto out_unlock;
-	/* First add the new pages, marked, so that a failure can take them back. */
-	for (idx = first; idx < last && !ret; idx++) {
-		ret = xa_insert(&vad->pages, idx, ps_entry(protect | PS_NEW), GFP_KERNEL_ACCOUNT);
-		if (ret == -EBUSY)
-			ret = 0;	/* committed already */
-	}
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-
-		if (ret) {
-			if (state & PS_NEW)
-				xa_erase(&vad->pages, idx);
-			continue;
-		}
-		if ((state & PS_FRAME) && (state & PS_PROT_MASK) != protect)
-			zap = true;
-		state = (state & ~(PS_PROT_MASK | PS_NEW)) | protect;
-		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL_ACCOUNT);
-	}
-	if (ret) {
-		ntmm_commit_uncharge(vad->proc, fresh);
+	if (ntmm_vad_set(vad, first, last, protect)) {
+		ntmm_commit_uncharge(vad->proc, last - first - committed);
 		status = STATUS_NO_MEMORY;
-	} else if (zap) {
-		ntmm_vad_zap(vad, vma, first, last);
+		goto out_unlock;
 	}
+	vad->committed += last - first - committed;
+	every = vad->committed == last - first;
 out_unlock:
 	up_write(&vad->lock);
+	/* Pages committed before under another protection may be mapped under it. */
+	if (!status && lost)
+		ntmm_vad_revoke(vad, first, last, lost, every);
 	return status;
 }
+EXPORT_SYMBOL_IF_KUNIT(ntmm_vad_commit);
 
 /**
  * ntmm_vad_decommit() - Decommit pages [@first, @last).
  * @vad: the VAD.
- * @vma: its VMA; mmap_lock held.
  * @first: first page index.
  * @last: one past the last page index.
  *
- * Reserved pages in the range are left as they are. The PTEs go before the
- * frames: no access can reach a freed frame.
+ * Reserved pages in the range are left as they are. Their data goes, their
+ * flags too (a write watch forgets their writes, item 47), and a locked
+ * page's lock ends.
+ *
+ * Return: STATUS_SUCCESS, or STATUS_NO_MEMORY with nothing changed.
  */
-void ntmm_vad_decommit(struct ntmm_vad *vad, struct vm_area_struct *vma,
-		       unsigned long first, unsigned long last)
+ntstatus_t ntmm_vad_decommit(struct ntmm_vad *vad, unsigned long first, unsigned long last)
 {
-	unsigned long idx, committed = 0;
-	long frames = 0;
-	LIST_HEAD(list);
-	void *entry;
+	unsigned long committed, start, end;
+	unsigned int lost;
+	bool uniform;
 
-	mmap_assert_locked(vma->vm_mm);
 	down_write(&vad->lock);
-	ntmm_vad_split_frames(vad, first, last, false);
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		ps_take_frame(xa_to_value(entry), &list, &frames);
-		xa_erase(&vad->pages, idx);
-		committed++;
+	committed = ntmm_vad_count(vad, first, last, 0, &uniform, &lost);
+	if (ntmm_vad_set(vad, first, last, 0)) {
+		up_write(&vad->lock);
+		return STATUS_NO_MEMORY;
 	}
-	if (frames)
-		ntmm_vad_zap(vad, vma, first, last);
+	ntmm_vad_unpin(vad, first, last);
+	ntmm_vad_clear_marks(vad, first, last);
+	vad->committed -= committed;
 	up_write(&vad->lock);
-	ntmm_vad_free_frames(&list, frames);
+	ntmm_vad_span(vad, first, last, &start, &end);
+	if (ntmm_space_any(vad->proc, start, end))
+		ntmm_space_punch(vad->proc, start, end);
 	if (committed)
 		ntmm_commit_uncharge(vad->proc, committed);
+	return STATUS_SUCCESS;
 }
 
 /**
  * ntmm_vad_protect() - Give pages [@first, @last) protection @protect.
  * @vad: the VAD.
- * @vma: its VMA; mmap_lock held.
  * @first: first page index.
  * @last: one past the last page index.
- * @protect: a valid private protection.
+ * @protect: a valid private protection (the allocation's caching applied).
  * @old_protect: set to the first page's protection before.
  *
- * Return: STATUS_SUCCESS, or STATUS_NOT_COMMITTED (nothing
- * changed) if any page of the range is not committed.
+ * Return: STATUS_SUCCESS, STATUS_NOT_COMMITTED (nothing changed) if any
+ * page of the range is not committed, or STATUS_NO_MEMORY.
  */
-ntstatus_t ntmm_vad_protect(struct ntmm_vad *vad, struct vm_area_struct *vma,
-			    unsigned long first, unsigned long last, u32 protect,
-		      u32 *old_protect)
+ntstatus_t ntmm_vad_protect(struct ntmm_vad *vad, unsigned long first, unsigned long last,
+			    u32 protect, u32 *old_protect)
 {
-	unsigned long idx, committed = 0;
-	bool zap = false;
-	void *entry;
+	unsigned int lost;
+	bool uniform, every;
 
-	mmap_assert_locked(vma->vm_mm);
 	down_write(&vad->lock);
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1)
-		committed++;
-	if (committed != last - first) {
+	if (ntmm_vad_count(vad, first, last, protect, &uniform, &lost) != last - first) {
 		up_write(&vad->lock);
 		return STATUS_NOT_COMMITTED;
 	}
-	*old_protect = xa_to_value(xa_load(&vad->pages, first)) & PS_PROT_MASK;
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-
-		zap |= !!(state & PS_FRAME);
-		state = (state & ~PS_PROT_MASK) | protect;
-		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL);
+	*old_protect = ntmm_vad_protection(vad, first);
+	if (!uniform && ntmm_vad_set(vad, first, last, protect)) {
+		up_write(&vad->lock);
+		return STATUS_NO_MEMORY;
 	}
-	/* The next touch maps the page again under its new protection. */
-	if (zap)
-		ntmm_vad_zap(vad, vma, first, last);
+	every = vad->committed == last - first;
 	up_write(&vad->lock);
+	/* Gained accesses come at the next fault; lost ones go now. */
+	if (lost)
+		ntmm_vad_revoke(vad, first, last, lost, every);
 	return STATUS_SUCCESS;
+}
+
+/**
+ * ntmm_vad_block_uniform() - May the 2 MiB block holding page @idx be mapped whole?
+ * @vad: the VAD; its lock held.
+ * @idx: a page index inside it.
+ *
+ * Only if the block lies inside @vad and all its pages are committed with
+ * the one protection, none a guard page nor reset, and @vad keeps no write
+ * watch: then one PMD grants each page what its own state does.
+ *
+ * Return: true if it may.
+ */
+bool ntmm_vad_block_uniform(struct ntmm_vad *vad, unsigned long idx)
+{
+	MA_STATE(mas, &vad->prot, 0, 0);
+	unsigned long addr = vad->start + (idx << PAGE_SHIFT), first, last, i;
+	void *entry;
+
+	lockdep_assert_held(&vad->lock);
+	addr &= ~(NTMM_LARGE_SIZE - 1);
+	if (addr < vad->start || addr + NTMM_LARGE_SIZE > vad->end ||
+	    (vad->flags & NTMM_VAD_WRITE_WATCH))
+		return false;
+	first = ntmm_vad_index(vad, addr);
+	last = first + NTMM_LARGE_NR - 1;
+	mas_set(&mas, first);
+	rcu_read_lock();
+	entry = mas_walk(&mas);
+	rcu_read_unlock();
+	if (!entry || mas.last < last || (xa_to_value(entry) & NTMM_PAGE_GUARD))
+		return false;
+	xa_for_each_range(&vad->marks, i, entry, first, last)
+		if (xa_to_value(entry) & PF_RESET)
+			return false;
+	return true;
 }
 
 /**
@@ -617,38 +589,15 @@ ntstatus_t ntmm_vad_protect(struct ntmm_vad *vad, struct vm_area_struct *vma,
 void ntmm_vad_query(struct ntmm_vad *vad, unsigned long idx,
 		    u32 *state, u32 *protect, unsigned long *pages)
 {
-	unsigned long last = (vad->end - vad->start) >> PAGE_SHIFT;
-	void *entry = xa_load(&vad->pages, idx);
-	XA_STATE(xas, &vad->pages, idx + 1);
-	unsigned long next;
+	MA_STATE(mas, &vad->prot, idx, idx);
+	void *entry;
 
 	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "page states read without RCU");
-
-	/*
-	 * The run is the page just read and the like pages after it; a
-	 * concurrent change may end it early, never empty it.
-	 */
-	if (!entry) {
-		*state = NTMM_MEM_RESERVE;
-		*protect = 0;
-		next = idx + 1;
-		if (next >= last || !xa_find(&vad->pages, &next, last - 1, XA_PRESENT))
-			next = last;
-		*pages = next - idx;
-		return;
-	}
-	*state = NTMM_MEM_COMMIT;
-	*protect = xa_to_value(entry) & PS_PROT_MASK;
-	next = idx + 1;
-	if (next < last) {
-		xas_for_each(&xas, entry, last - 1) {
-			if (xas.xa_index != next ||
-			    (xa_to_value(entry) & PS_PROT_MASK) != *protect)
-				break;
-			next++;
-		}
-	}
-	*pages = next - idx;
+	entry = mas_walk(&mas);
+	*protect = entry ? xa_to_value(entry) : 0;
+	*state = entry ? NTMM_MEM_COMMIT : NTMM_MEM_RESERVE;
+	/* A run ends with its entry (an empty tree's ends at ULONG_MAX), or the allocation. */
+	*pages = min(mas.last, ntmm_vad_pages(vad) - 1) + 1 - idx;
 }
 
 /*
@@ -660,35 +609,89 @@ static ntstatus_t ntmm_vad_lockable(struct ntmm_vad *vad, unsigned long first,
 				    unsigned long last)
 {
 	unsigned long idx;
-	void *entry;
+	u32 prot;
 
 	lockdep_assert_held_write(&vad->lock);
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-		u32 prot = state & PS_PROT_MASK;
-
+	for (idx = first; idx < last; idx++) {
+		prot = ntmm_vad_protection(vad, idx);
 		if (!nt_protect_access(prot))
 			return STATUS_ACCESS_VIOLATION;
 		if (prot & NTMM_PAGE_GUARD) {
-			state &= ~(unsigned long)NTMM_PAGE_GUARD;
-			/* Replacing an entry never allocates; no PTE maps a guard page. */
-			xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL);
+			/* No PTE maps a guard page: nothing to settle. */
+			if (ntmm_vad_set(vad, idx, idx + 1, prot & ~NTMM_PAGE_GUARD))
+				return STATUS_NO_MEMORY;
 			return STATUS_GUARD_PAGE_VIOLATION;
 		}
 	}
 	return STATUS_SUCCESS;
 }
 
+/* Clear @flag on pages [@first, @last). Lock held for write; never allocates. */
+static void ntmm_vad_unmark_range(struct ntmm_vad *vad, unsigned long first, unsigned long last,
+				  unsigned long flag)
+{
+	unsigned long idx;
+	void *entry;
+
+	xa_for_each_range(&vad->marks, idx, entry, first, last - 1)
+		ntmm_vad_mark(vad, idx, 0, flag);
+}
+
+/* Pin the folios of pages [@first, @last) of @vad into @pages; how many were. */
+static unsigned long ntmm_vad_pin(struct ntmm_vad *vad, unsigned long first, unsigned long last,
+				  struct page **pages)
+{
+	unsigned long start = vad->start + (first << PAGE_SHIFT), n = 0;
+
+	mmap_assert_locked(vad->proc->mm);
+	while (first + n < last && ntmm_pin_user_page(start + (n << PAGE_SHIFT), &pages[n]) == 1)
+		n++;
+	return n;
+}
+
+/*
+ * Mark pages [@first, @last) locked, all or none. @pages, if given, holds a
+ * new pin of each: a page locked before keeps the one pin it has, and its
+ * new one is dropped here on success. Slots are reserved first, so that
+ * setting the marks cannot fail halfway. Lock held for write.
+ */
+static ntstatus_t ntmm_vad_mark_locked(struct ntmm_vad *vad, unsigned long first,
+				       unsigned long last, struct page **pages)
+{
+	unsigned long idx;
+
+	lockdep_assert_held_write(&vad->lock);
+	for (idx = first; idx < last; idx++) {
+		if (xa_reserve(&vad->marks, idx, GFP_KERNEL_ACCOUNT)) {
+			while (idx-- > first)
+				xa_release(&vad->marks, idx);
+			return STATUS_NO_MEMORY;
+		}
+	}
+	for (idx = first; idx < last; idx++) {
+		if (ntmm_vad_marks(vad, idx) & PF_LOCKED) {
+			if (pages)
+				unpin_user_page(pages[idx - first]);
+			continue;
+		}
+		ntmm_vad_mark(vad, idx, PF_LOCKED, 0);	/* into its reserved slot */
+	}
+	return STATUS_SUCCESS;
+}
+
 /**
  * ntmm_vad_lock() - Lock or unlock pages [@first, @last).
- * @vad: the VAD.
+ * @vad: the VAD; mmap_lock held for read.
  * @first: first page index.
  * @last: one past the last page index.
  * @lock: true to lock, false to unlock.
  *
- * Locking needs every page committed and accessible, and gives each its
- * frame now (locked pages stay resident). Unlocking needs every page
- * locked. Nothing changes on failure, but for the guard a lock clears.
+ * Locking needs every page committed and accessible; each is then faulted
+ * in and its folio pinned (pin_user_pages(), FOLL_LONGTERM), so reclaim
+ * and migration leave it where it is; a page locked before stays pinned
+ * once. Large pages, resident and unmovable already, are only marked.
+ * Unlocking needs every page locked. Nothing changes on failure, but
+ * for the guard a lock clears.
  *
  * Return: STATUS_SUCCESS, STATUS_NOT_COMMITTED, STATUS_ACCESS_VIOLATION
  * (a no-access page), STATUS_GUARD_PAGE_VIOLATION, STATUS_NOT_LOCKED or
@@ -697,48 +700,52 @@ static ntstatus_t ntmm_vad_lockable(struct ntmm_vad *vad, unsigned long first,
 ntstatus_t ntmm_vad_lock(struct ntmm_vad *vad, unsigned long first, unsigned long last,
 			 bool lock)
 {
-	ntstatus_t status = STATUS_SUCCESS;
-	unsigned long idx, n = 0;
-	void *entry;
+	unsigned long idx, i, got;
+	struct page **pages;
+	unsigned int lost;
+	ntstatus_t status;
+	bool uniform;
 
 	down_write(&vad->lock);
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		n++;
-		if (!lock && !(xa_to_value(entry) & PS_LOCKED))
-			status = STATUS_NOT_LOCKED;
-	}
-	if (n != last - first)
-		status = STATUS_NOT_COMMITTED;
-	else if (lock)
-		status = ntmm_vad_lockable(vad, first, last);
-	if (status)
+	status = STATUS_NOT_COMMITTED;
+	if (ntmm_vad_count(vad, first, last, 0, &uniform, &lost) != last - first)
 		goto out_unlock;
-	/* Frames first: if one cannot be had, no page is marked locked. */
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-		struct page *page;
-
-		if (!lock || (state & PS_FRAME))
-			continue;
-		page = ntmm_vad_alloc_frame(vad);
-		if (!page) {
-			status = STATUS_NO_MEMORY;
-			goto out_unlock;
-		}
-		state |= PS_FRAME | (page_to_pfn(page) << PS_PFN_SHIFT);
-		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL);
-		ntmm_vad_count_frames(1);
+	if (!lock) {
+		status = STATUS_NOT_LOCKED;
+		for (idx = first; idx < last; idx++)
+			if (!(ntmm_vad_marks(vad, idx) & PF_LOCKED))
+				goto out_unlock;
+		ntmm_vad_unpin(vad, first, last);
+		ntmm_vad_unmark_range(vad, first, last, PF_LOCKED);
+		status = STATUS_SUCCESS;
+		goto out_unlock;
 	}
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-
-		/* A locked page is in use: a reset of it is over. */
-		if (lock && (state & PS_RESET))
-			ntmm_vad_reset_forget(vad, idx);
-		/* A locked page is in the working set, touched or not. */
-		state = lock ? (state | PS_LOCKED) & ~(PS_RESET | PS_AHEAD) : state & ~PS_LOCKED;
-		xa_store(&vad->pages, idx, ps_entry(state), GFP_KERNEL);
+	status = ntmm_vad_lockable(vad, first, last);
+	/* Large pages are resident and unmovable: their mark is their lock. */
+	if (status || (vad->flags & NTMM_VAD_LARGE)) {
+		if (!status)
+			status = ntmm_vad_mark_locked(vad, first, last, NULL);
+		goto out_unlock;
 	}
+	up_write(&vad->lock);
+
+	/* Faults take the VAD's lock: pin with it dropped, then mark what was pinned. */
+	pages = kvmalloc_array(last - first, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return STATUS_NO_MEMORY;
+	got = ntmm_vad_pin(vad, first, last, pages);
+	down_write(&vad->lock);
+	status = STATUS_NO_MEMORY;
+	/* A page decommitted meanwhile, or the VAD gone, fails the call. */
+	if (got == last - first && !vad->dead &&
+	    ntmm_vad_count(vad, first, last, 0, &uniform, &lost) == got) {
+		status = ntmm_vad_mark_locked(vad, first, last, pages);
+		if (!status)
+			got = 0;	/* the pins left are the lock */
+	}
+	for (i = 0; i < got; i++)
+		unpin_user_page(pages[i]);
+	kvfree(pages);
 out_unlock:
 	up_write(&vad->lock);
 	return status;
@@ -746,7 +753,7 @@ out_unlock:
 
 /**
  * ntmm_vad_write_watch() - Find pages written since their last reset.
- * @vad: a VAD made with MEM_WRITE_WATCH; mmap_lock held.
+ * @vad: a VAD made with MEM_WRITE_WATCH.
  * @first: first page index; set to where a next call should go on.
  * @last: one past the last page index.
  * @found: filled with the indexes of written pages, ascending.
@@ -760,11 +767,9 @@ unsigned long ntmm_vad_write_watch(struct ntmm_vad *vad, unsigned long *first,
 	unsigned long idx, n = 0, next = last;
 	void *entry;
 
-	mmap_assert_locked(vad->proc->mm);
-	/* Faults set the dirty bit under the read lock too, with a cmpxchg. */
 	down_read(&vad->lock);
-	xa_for_each_range(&vad->pages, idx, entry, *first, last - 1) {
-		if (!(xa_to_value(entry) & PS_WW_DIRTY))
+	xa_for_each_range(&vad->marks, idx, entry, *first, last - 1) {
+		if (!(xa_to_value(entry) & PF_WRITTEN))
 			continue;
 		if (n == max) {
 			next = idx;	/* the first one not reported */
@@ -777,61 +782,49 @@ unsigned long ntmm_vad_write_watch(struct ntmm_vad *vad, unsigned long *first,
 	return n;
 }
 
-/* Forget the write to page @idx; the next one faults to be seen. Lock held for write. */
-static void ntmm_vad_reset_page_watch(struct ntmm_vad *vad, struct vm_area_struct *vma,
-				      unsigned long idx)
+/* Forget the write to page @idx of the VAD. Lock held for write; settled after. */
+static void ntmm_vad_forget_write(struct ntmm_vad *vad, unsigned long idx)
 {
-	void *entry = xa_load(&vad->pages, idx);
-	unsigned long state = entry ? xa_to_value(entry) : 0;
-
-	lockdep_assert_held_write(&vad->lock);
-	if (!(state & PS_WW_DIRTY))
-		return;
-	/* Replacing an entry never allocates. */
-	xa_store(&vad->pages, idx, ps_entry(state & ~PS_WW_DIRTY), GFP_KERNEL);
-	ntmm_vad_zap(vad, vma, idx, idx + 1);
+	/* Clearing a flag never allocates. */
+	ntmm_vad_mark(vad, idx, 0, PF_WRITTEN);
 }
 
 /**
  * ntmm_vad_reset_watch() - Forget the writes to the pages @found.
  * @vad: a VAD made with MEM_WRITE_WATCH.
- * @vma: its VMA; mmap_lock held.
- * @found: page indexes, as ntmm_vad_write_watch() found them.
+ * @found: page indexes, as ntmm_vad_write_watch() found them, ascending.
  * @n: how many.
+ *
+ * Each page's next write faults again to be seen.
  */
-void ntmm_vad_reset_watch(struct ntmm_vad *vad, struct vm_area_struct *vma,
-			  const unsigned long *found, unsigned long n)
+void ntmm_vad_reset_watch(struct ntmm_vad *vad, const unsigned long *found, unsigned long n)
 {
 	unsigned long i;
 
-	mmap_assert_locked(vma->vm_mm);
+	if (!n)
+		return;
 	down_write(&vad->lock);
 	for (i = 0; i < n; i++)
-		ntmm_vad_reset_page_watch(vad, vma, found[i]);
+		ntmm_vad_forget_write(vad, found[i]);
 	up_write(&vad->lock);
+	for (i = 0; i < n; i++)
+		ntmm_vad_revoke(vad, found[i], found[i] + 1, NT_ACCESS_WRITE, false);
 }
 
 /**
  * ntmm_vad_reset_watch_range() - Forget every write in [@first, @last) (ResetWriteWatch).
  * @vad: a VAD made with MEM_WRITE_WATCH.
- * @vma: its VMA; mmap_lock held.
  * @first: first page index.
  * @last: one past the last page index.
  */
-void ntmm_vad_reset_watch_range(struct ntmm_vad *vad, struct vm_area_struct *vma,
-				unsigned long first, unsigned long last)
+void ntmm_vad_reset_watch_range(struct ntmm_vad *vad, unsigned long first, unsigned long last)
 {
 	unsigned long idx;
 	void *entry;
 
-	mmap_assert_locked(vma->vm_mm);
 	down_write(&vad->lock);
-	xa_for_each_range(&vad->pages, idx, entry, first, last - 1) {
-		unsigned long state = xa_to_value(entry);
-
-		if (state & PS_WW_DIRTY)
-			xa_store(&vad->pages, idx, ps_entry(state & ~PS_WW_DIRTY), GFP_KERNEL);
-	}
-	ntmm_vad_zap(vad, vma, first, last);
+	xa_for_each_range(&vad->marks, idx, entry, first, last - 1)
+		ntmm_vad_forget_write(vad, idx);
 	up_write(&vad->lock);
+	ntmm_vad_revoke(vad, first, last, NT_ACCESS_WRITE, false);
 }

@@ -6,6 +6,11 @@
  * GlobalMemoryStatusEx reports. Each takes the kernel's copy of its ioctl
  * struct (ioctl.c reads and writes the caller's), checks its arguments with
  * NT's rules (nt_rules.c) and answers with NT's status.
+ *
+ * Calls are serialized by the context's lock. Those that act on VADs hold
+ * mmap_lock for read, so that no region is unmapped under them; only a
+ * call that needs a new region, or a region of another kind for some
+ * pages, takes it for write (inside vm_mmap()), with no VAD in hand.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,7 +18,6 @@
 #include <linux/log2.h>
 #include <linux/maple_tree.h>
 #include <linux/mm.h>
-#include <linux/mman.h>
 #include <linux/mmap_lock.h>
 #include <linux/nodemask.h>
 #include <linux/ntmm.h>
@@ -25,31 +29,25 @@
 #include "large.h"
 #include "nt_rules.h"
 #include "placement.h"
+#include "region.h"
 #include "reset.h"
+#include "space.h"
 #include "vad.h"
 #include "virtual.h"
-#include "vma.h"
 
 /* Allocations lost to a racing mmap before one sticks. */
 #define NTMM_PLACE_TRIES	8
 
-/* The VAD and VMA that hold @addr, if ntmm maps it; mmap_lock held. */
-static struct ntmm_vad *ntmm_vad_at(struct ntmm_process *proc,
-				    unsigned long addr,
-				    struct vm_area_struct **vmap)
-{
-	struct ntmm_vad *vad;
-
-	mmap_assert_locked(proc->mm);
-	vad = mtree_load(&proc->vads, addr);
-	*vmap = vad ? ntmm_vma_of(vad) : NULL;
-	return *vmap ? vad : NULL;
-}
+/*
+ * Regions made for small allocations are this big; an allocation of more
+ * than half of it gets a region of its own, which its release unmaps, page
+ * tables and all.
+ */
+#define NTMM_REGION_SIZE	(64UL << 20)
 
 /**
  * struct ntmm_span - the pages of one allocation a call's range covers.
- * @vad:	the allocation.
- * @vma:	its VMA.
+ * @vad:	the allocation, with a reference.
  * @start:	the range rounded out to pages.
  * @end:	its end.
  * @first:	@start as a page index in @vad.
@@ -57,24 +55,26 @@ static struct ntmm_vad *ntmm_vad_at(struct ntmm_process *proc,
  */
 struct ntmm_span {
 	struct ntmm_vad *vad;
-	struct vm_area_struct *vma;
 	u64 start;
 	u64 end;
 	unsigned long first;
 	unsigned long last;
 };
 
-static void ntmm_span_end(struct ntmm_process *proc)
+static void ntmm_span_end(struct ntmm_process *proc, struct ntmm_span *s)
 {
+	if (s->vad)
+		ntmm_vad_put(s->vad);
 	mmap_read_unlock(proc->mm);
 	mutex_unlock(&proc->lock);
 }
 
 /*
  * Round [@address, @address + @length) out to pages and find the one
- * allocation holding it. On success, returns 0 with proc->lock and mmap_lock
- * (read) held until ntmm_span_end(); else the status to answer: @unmapped
- * if no allocation holds the start, @past_end if the range runs past it.
+ * allocation holding it. On success, returns STATUS_SUCCESS with
+ * proc->lock and mmap_lock (read) held until ntmm_span_end(); else the
+ * status to answer: @unmapped if no allocation holds the start,
+ * @past_end if the range runs past it.
  */
 static ntstatus_t ntmm_span_begin(struct ntmm_process *proc, u64 address, u64 length,
 				  ntstatus_t unmapped, ntstatus_t past_end, struct ntmm_span *s)
@@ -84,10 +84,12 @@ static ntstatus_t ntmm_span_begin(struct ntmm_process *proc, u64 address, u64 le
 		return STATUS_INVALID_PARAMETER;
 	mutex_lock(&proc->lock);
 	mmap_read_lock(proc->mm);
-	s->vad = ntmm_vad_at(proc, s->start, &s->vma);
+	s->vad = ntmm_vad_get(proc, s->start);
 	if (!s->vad || s->end > s->vad->end) {
-		ntmm_span_end(proc);
-		return s->vad ? past_end : unmapped;
+		ntstatus_t status = s->vad ? past_end : unmapped;
+
+		ntmm_span_end(proc, s);
+		return status;
 	}
 	/* Large pages change whole, as on Windows. */
 	if (s->vad->flags & NTMM_VAD_LARGE) {
@@ -100,14 +102,14 @@ static ntstatus_t ntmm_span_begin(struct ntmm_process *proc, u64 address, u64 le
 }
 
 /* Drop the span's locks; on success, report the rounded range back. */
-static ntstatus_t ntmm_span_done(struct ntmm_process *proc, const struct ntmm_span *s,
+static ntstatus_t ntmm_span_done(struct ntmm_process *proc, struct ntmm_span *s,
 				 ntstatus_t status, u64 *address, u64 *length)
 {
-	ntmm_span_end(proc);
 	if (!status) {
 		*address = s->start;
 		*length = s->end - s->start;
 	}
+	ntmm_span_end(proc, s);
 	return status;
 }
 
@@ -122,6 +124,49 @@ static ntstatus_t ntmm_span_protection(const struct ntmm_span *s, u32 protect, u
 		return STATUS_INVALID_PAGE_PROTECTION;
 	*stored = nt_protect_keep_caching(protect, s->vad->alloc_protect);
 	return STATUS_SUCCESS;
+}
+
+/* The region pages of protection @protect want, in a VAD with @flags. */
+static enum ntmm_region_kind ntmm_kind_for(u32 protect, u32 flags)
+{
+	unsigned int access = nt_protect_access(protect);
+
+	if (!(flags & NTMM_VAD_LARGE))
+		return access & NT_ACCESS_EXECUTE ? NTMM_REGION_CODE : NTMM_REGION_DATA;
+	if (!access)
+		return NTMM_REGION_LARGE_NONE;
+	if (access & NT_ACCESS_EXECUTE)
+		return access & NT_ACCESS_WRITE ? NTMM_REGION_LARGE_RWX : NTMM_REGION_LARGE_RX;
+	return access & NT_ACCESS_WRITE ? NTMM_REGION_LARGE_RW : NTMM_REGION_LARGE_R;
+}
+
+/*
+ * Make the region pieces of the span's pages [@start, @end) right for
+ * @protect, before the pages take it: execution is the VMA's (region.c).
+ * Called with the span's locks held; they are dropped and taken again
+ * around the re-windowing, which needs mmap_lock for write. A page that
+ * cannot execute either way (no access) goes where it is.
+ *
+ * Return: STATUS_SUCCESS with the locks held, or a failure with them
+ * dropped (the VAD may be gone meanwhile: STATUS_MEMORY_NOT_ALLOCATED).
+ */
+static ntstatus_t ntmm_span_rewindow(struct file *file, struct ntmm_process *proc,
+				     struct ntmm_span *s, u32 protect)
+{
+	enum ntmm_region_kind kind = ntmm_kind_for(protect, s->vad->flags);
+	ntstatus_t status;
+
+	if (!(s->vad->flags & NTMM_VAD_LARGE) && !nt_protect_access(protect))
+		return STATUS_SUCCESS;
+	mmap_read_unlock(proc->mm);
+	status = ntmm_region_rewindow(file, proc, s->start, s->end, kind);
+	mmap_read_lock(proc->mm);
+	/* The region may have been unmapped meanwhile, and the VAD with it. */
+	if (!status && s->vad->dead)
+		status = STATUS_MEMORY_NOT_ALLOCATED;
+	if (status)
+		ntmm_span_end(proc, s);
+	return status;
 }
 
 /* Where the module may place a new allocation. */
@@ -166,14 +211,123 @@ static ntstatus_t ntmm_check_large(const struct ntmm_alloc *a)
 	return STATUS_SUCCESS;
 }
 
-/* Commit all of a fresh VAD as the allocation asks. */
+/*
+ * Commit all of a VAD fresh from ntmm_vad_create(), as the allocation asks:
+ * large pages with their folios now, as Windows backs them at once.
+ */
 static ntstatus_t ntmm_commit_fresh(struct ntmm_vad *vad, const struct ntmm_alloc *a)
 {
-	if (vad->flags & NTMM_VAD_LARGE)
-		return ntmm_vad_commit_large(vad, a->protect);
-	if (a->type & NTMM_MEM_COMMIT)
-		return ntmm_vad_commit_new(vad, a->protect);
-	return STATUS_SUCCESS;
+	unsigned long pages = ntmm_vad_pages(vad), i, n = pages / NTMM_LARGE_NR;
+	ntstatus_t status;
+
+	if (!(a->type & NTMM_MEM_COMMIT))
+		return STATUS_SUCCESS;
+	if (!(vad->flags & NTMM_VAD_LARGE))
+		return ntmm_vad_commit(vad, 0, pages, a->protect);
+	vad->large = kcalloc(n, sizeof(*vad->large), GFP_KERNEL_ACCOUNT);
+	if (!vad->large)
+		return STATUS_NO_MEMORY;
+	for (i = 0; i < n; i++) {
+		vad->large[i] = ntmm_large_alloc(vad->node);
+		if (!vad->large[i]) {
+			status = STATUS_INSUFFICIENT_RESOURCES;
+			goto err_free;
+		}
+	}
+	status = ntmm_vad_commit(vad, 0, pages, a->protect);
+	if (!status)
+		return STATUS_SUCCESS;
+err_free:
+	/* Back to nothing held: the VAD was never in the tree. */
+	while (i--)
+		ntmm_large_free(vad->large[i]);
+	kfree(vad->large);
+	vad->large = NULL;
+	return status;
+}
+
+/*
+ * Room for @len bytes in the regions of @kind, where Windows would look:
+ * above the randomized base (bottom-up) or anywhere (top-down), then
+ * anywhere allowed. 2 MiB or more goes on a 2 MiB boundary if it can, so
+ * that its whole blocks may have 2 MiB folios (region.c).
+ */
+static unsigned long ntmm_reserve_in_regions(struct ntmm_process *proc, unsigned long len,
+					     bool top_down, enum ntmm_region_kind kind,
+					     const struct ntmm_where *w)
+{
+	unsigned long lo = top_down ? w->lo : max(w->lo, proc->bottom_up_base), addr = 0;
+	unsigned long align = w->align;
+
+	mmap_read_lock(proc->mm);
+	if (len >= NT_LARGE_PAGE_SIZE)
+		align = max_t(unsigned long, align, NT_LARGE_PAGE_SIZE);
+	for (;;) {
+		addr = ntmm_region_place(proc, len, top_down, align, lo, w->hi, kind);
+		if (!addr && lo != w->lo)
+			addr = ntmm_region_place(proc, len, top_down, align, w->lo, w->hi, kind);
+		if (addr || align == w->align)
+			break;
+		align = w->align;
+	}
+	mmap_read_unlock(proc->mm);
+	return addr;
+}
+
+/*
+ * Is @a, where a new allocation could go, a better place than @b? As
+ * Windows searches: bottom-up from the randomized base, then below it;
+ * top-down from the top. 0 is no place at all.
+ */
+static bool ntmm_reserve_better(struct ntmm_process *proc, bool top_down, unsigned long a,
+				unsigned long b)
+{
+	bool a_above, b_above;
+
+	if (!a || !b)
+		return a;
+	if (top_down)
+		return a > b;
+	a_above = a >= proc->bottom_up_base;
+	b_above = b >= proc->bottom_up_base;
+	if (a_above != b_above)
+		return a_above;
+	return a < b;
+}
+
+/*
+ * Where a new allocation of @len bytes goes: room in an existing region of
+ * @kind, or a new region (one made for small allocations, or one of its
+ * own for a big one), whichever Windows' search order would reach first.
+ * The caller holds proc->lock and no mmap_lock.
+ */
+static ntstatus_t ntmm_reserve_place(struct file *file, struct ntmm_process *proc,
+				     unsigned long len, bool top_down, enum ntmm_region_kind kind,
+				     const struct ntmm_where *w, unsigned long *start)
+{
+	unsigned long region, addr = 0, fresh, fresh_start = 0;
+	ntstatus_t status;
+
+	if (!ntmm_region_large(kind))
+		addr = ntmm_reserve_in_regions(proc, len, top_down, kind, w);
+	region = ntmm_region_large(kind) || len > NTMM_REGION_SIZE / 2 ? len : NTMM_REGION_SIZE;
+	fresh = ntmm_place(proc, region, top_down, w->align, w->lo, w->hi);
+	if (fresh) {
+		fresh_start = fresh;
+		if (top_down) {
+			fresh_start = round_down(fresh + region - len, NT_LARGE_PAGE_SIZE);
+			if (fresh_start < fresh || len < NT_LARGE_PAGE_SIZE)
+				fresh_start = round_down(fresh + region - len, w->align);
+		}
+	}
+	if (!ntmm_reserve_better(proc, top_down, fresh_start, addr)) {
+		*start = addr;
+		return addr ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+	}
+	status = ntmm_region_make(file, proc, fresh, fresh + region, kind);
+	if (!status)
+		*start = fresh_start;
+	return status;
 }
 
 /* A new allocation: reserve, and commit too if asked. */
@@ -183,11 +337,12 @@ static ntstatus_t ntmm_reserve(struct file *file, struct ntmm_process *proc,
 	bool fixed = a->address != 0, top_down = a->type & NTMM_MEM_TOP_DOWN;
 	u32 flags = a->type & NTMM_MEM_WRITE_WATCH ? NTMM_VAD_WRITE_WATCH : 0;
 	u64 start = 0, end = 0, len;
+	enum ntmm_region_kind kind;
+	struct ntmm_vad *vad = NULL;
 	struct ntmm_where where;
-	struct ntmm_vad *vad;
 	unsigned long addr;
-	int tries;
 	ntstatus_t status;
+	int tries;
 
 	status = ntmm_alloc_where(a, &where);
 	if (status)
@@ -208,48 +363,42 @@ static ntstatus_t ntmm_reserve(struct file *file, struct ntmm_process *proc,
 			return STATUS_NO_MEMORY;
 		len = PAGE_ALIGN(a->length);
 	}
+	/* A reservation that is not committed can execute later: a data region will do. */
+	kind = ntmm_kind_for(a->type & NTMM_MEM_COMMIT ? a->protect : NTMM_PAGE_READWRITE, flags);
 
 	mutex_lock(&proc->lock);
 	for (tries = 0;; tries++) {
-		if (!fixed) {
-			start = ntmm_place(proc, len, top_down, where.align, where.lo, where.hi);
-			if (!start) {
-				status = STATUS_NO_MEMORY;
-				goto out_unlock;
-			}
+		if (fixed)
+			status = ntmm_region_prepare(file, proc, start, start + len, kind);
+		else
+			status = ntmm_reserve_place(file, proc, len, top_down, kind, &where, &addr);
+		if (!status) {
+			if (!fixed)
+				start = addr;
+			vad = ntmm_vad_create(proc, start, start + len, a->protect, flags, node);
+			status = vad ? ntmm_commit_fresh(vad, a) : STATUS_NO_MEMORY;
 		}
-		vad = ntmm_vad_create(proc, start, start + len, a->protect, flags, node);
-		if (!vad) {
-			status = STATUS_NO_MEMORY;
+		if (!status) {
+			mmap_read_lock(proc->mm);
+			/* A munmap may have taken the region meanwhile. */
+			if (!ntmm_region_covers(proc, start, start + len, kind))
+				status = STATUS_CONFLICTING_ADDRESSES;
+			else
+				status = ntmm_vad_insert(vad);
+			mmap_read_unlock(proc->mm);
+			if (!status)
+				break;
+		}
+		if (vad)
+			ntmm_vad_discard(vad);
+		vad = NULL;
+		/* Another thread mapped there meanwhile: look again. */
+		if (status != STATUS_CONFLICTING_ADDRESSES || fixed || tries >= NTMM_PLACE_TRIES)
 			goto out_unlock;
-		}
-		status = ntmm_commit_fresh(vad, a);
-		if (status) {
-			ntmm_vad_destroy(vad);
-			goto out_unlock;
-		}
-		/* ntmm_vma_mmap() adopts the VAD for this thread's mmap only. */
-		WRITE_ONCE(proc->mmap_task, current);
-		WRITE_ONCE(proc->mmap_vad, vad);
-		addr = vm_mmap(file, start, len, PROT_READ | PROT_WRITE,
-			       MAP_SHARED | MAP_FIXED_NOREPLACE, 0);
-		if (!IS_ERR_VALUE(addr))
-			break;
-		/* Not adopted: still ours. Adopted and failed: the VMA's close freed it. */
-		if (READ_ONCE(proc->mmap_vad))
-			ntmm_vad_destroy(vad);
-		WRITE_ONCE(proc->mmap_vad, NULL);
-		if (addr == -EEXIST && !fixed && tries < NTMM_PLACE_TRIES)
-			continue;	/* another thread mapped there meanwhile */
-		status = addr == -EEXIST ? STATUS_CONFLICTING_ADDRESSES :
-					   STATUS_NO_MEMORY;
-		goto out_unlock;
 	}
 	a->address = start;
 	a->length = len;
-	status = STATUS_SUCCESS;
 out_unlock:
-	WRITE_ONCE(proc->mmap_task, NULL);
 	mutex_unlock(&proc->lock);
 	return status;
 }
@@ -258,8 +407,8 @@ out_unlock:
  * MEM_COMMIT inside an existing reservation. A preferred node given now
  * applies to every page of the allocation not yet backed.
  */
-static ntstatus_t ntmm_commit_existing(struct ntmm_process *proc, struct ntmm_alloc *a,
-				       int node)
+static ntstatus_t ntmm_commit_existing(struct file *file, struct ntmm_process *proc,
+				       struct ntmm_alloc *a, int node)
 {
 	struct ntmm_span s;
 	ntstatus_t status;
@@ -274,9 +423,14 @@ static ntstatus_t ntmm_commit_existing(struct ntmm_process *proc, struct ntmm_al
 		return status;
 	status = ntmm_span_protection(&s, a->protect, &protect);
 	if (!status) {
+		status = ntmm_span_rewindow(file, proc, &s, protect);
+		if (status)
+			return status;
+	}
+	if (!status) {
 		if (node != NUMA_NO_NODE)
 			WRITE_ONCE(s.vad->node, node);
-		status = ntmm_vad_commit(s.vad, s.vma, s.first, s.last, protect);
+		status = ntmm_vad_commit(s.vad, s.first, s.last, protect);
 	}
 	return ntmm_span_done(proc, &s, status, &a->address, &a->length);
 }
@@ -292,12 +446,10 @@ static ntstatus_t ntmm_reset(struct ntmm_process *proc, struct ntmm_alloc *a)
 				 STATUS_CONFLICTING_ADDRESSES, &s);
 	if (status)
 		return status;
-	if (a->type & NTMM_MEM_RESET_UNDO) {
+	if (a->type & NTMM_MEM_RESET_UNDO)
 		status = ntmm_reset_undo(s.vad, s.first, s.last);
-	} else {
-		ntmm_reset_range(s.vad, s.vma, s.first, s.last);
-		status = STATUS_SUCCESS;
-	}
+	else
+		status = ntmm_reset_range(s.vad, s.first, s.last);
 	return ntmm_span_done(proc, &s, status, &a->address, &a->length);
 }
 
@@ -317,7 +469,7 @@ static ntstatus_t ntmm_alloc_node(const struct ntmm_alloc *a, int *node)
 
 /**
  * ntmm_virtual_allocate() - NtAllocateVirtualMemory(Ex).
- * @file: the process's /dev/ntmm, which new VMAs map.
+ * @file: the process's /dev/ntmm, which new regions map.
  * @proc: its context.
  * @a: the request; on success @a->address and @a->length are the range.
  *
@@ -348,23 +500,24 @@ ntstatus_t ntmm_virtual_allocate(struct file *file, struct ntmm_process *proc,
 	/* MEM_COMMIT with no address reserves too, as on Windows. */
 	if ((a->type & NTMM_MEM_RESERVE) || !a->address)
 		return ntmm_reserve(file, proc, a, node);
-	return ntmm_commit_existing(proc, a, node);
+	return ntmm_commit_existing(file, proc, a, node);
 }
 
 /**
  * ntmm_virtual_free() - NtFreeVirtualMemory.
+ * @file: the process's /dev/ntmm, for giving back page tables.
  * @proc: the context.
  * @f: the request; on success @f->address and @f->length are the range.
  *
  * Return: NT's status.
  */
-ntstatus_t ntmm_virtual_free(struct ntmm_process *proc, struct ntmm_free *f)
+ntstatus_t ntmm_virtual_free(struct file *file, struct ntmm_process *proc, struct ntmm_free *f)
 {
 	unsigned long addr = f->address & PAGE_MASK;
-	struct vm_area_struct *vma;
+	bool had_pages = false;
 	struct ntmm_vad *vad;
-	u64 start, end;
 	ntstatus_t status;
+	u64 start, end;
 
 	status = nt_check_free_type(f->type, f->length);
 	if (status)
@@ -374,7 +527,7 @@ ntstatus_t ntmm_virtual_free(struct ntmm_process *proc, struct ntmm_free *f)
 
 	mutex_lock(&proc->lock);
 	mmap_read_lock(proc->mm);
-	vad = ntmm_vad_at(proc, addr, &vma);
+	vad = ntmm_vad_get(proc, addr);
 	if (!vad) {
 		status = STATUS_MEMORY_NOT_ALLOCATED;
 		goto out_unlock;
@@ -385,48 +538,48 @@ ntstatus_t ntmm_virtual_free(struct ntmm_process *proc, struct ntmm_free *f)
 		/* The whole allocation, named by an address in its first page. */
 		if (addr != vad->start) {
 			status = STATUS_FREE_VM_NOT_AT_BASE;
-			goto out_unlock;
+			goto out_put;
 		}
 	} else if (!nt_round_range(f->address, f->length, NT_PAGE_SIZE, &start, &end) ||
 		   end > vad->end) {
 		status = STATUS_UNABLE_TO_FREE_VM;
-		goto out_unlock;
+		goto out_put;
 	}
 	if (f->type == NTMM_MEM_RELEASE) {
-		mmap_read_unlock(proc->mm);
-		/* The VMA's close frees the VAD, its frames and its charge. */
-		vm_munmap(start, end - start);
-		mutex_unlock(&proc->lock);
-		goto out_done;
-	}
-	/* Large pages are committed and released whole, never paged or trimmed. */
-	if (vad->flags & NTMM_VAD_LARGE) {
+		had_pages = ntmm_space_any(proc, start, end);
+		ntmm_vad_release(vad);
+	} else if (vad->flags & NTMM_VAD_LARGE) {
+		/* Large pages are committed and released whole, never paged or trimmed. */
 		status = STATUS_INVALID_PARAMETER;
-		goto out_unlock;
+	} else {
+		status = ntmm_vad_decommit(vad, ntmm_vad_index(vad, start),
+					   ntmm_vad_index(vad, end));
 	}
-	ntmm_vad_decommit(vad, vma, ntmm_vad_index(vad, start), ntmm_vad_index(vad, end));
-	mmap_read_unlock(proc->mm);
-	mutex_unlock(&proc->lock);
-out_done:
-	f->address = start;
-	f->length = end - start;
-	return STATUS_SUCCESS;
-
+	if (!status) {
+		f->address = start;
+		f->length = end - start;
+	}
+out_put:
+	ntmm_vad_put(vad);
 out_unlock:
 	mmap_read_unlock(proc->mm);
+	if (!status && f->type == NTMM_MEM_RELEASE)
+		ntmm_region_released(file, proc, start, end, had_pages);
 	mutex_unlock(&proc->lock);
 	return status;
 }
 
 /**
  * ntmm_virtual_protect() - NtProtectVirtualMemory.
+ * @file: the process's /dev/ntmm, for re-windowing.
  * @proc: the context.
  * @p: the request; on success @p->old_protect is the first page's former
  *	protection, @p->address and @p->length the range.
  *
  * Return: NT's status.
  */
-ntstatus_t ntmm_virtual_protect(struct ntmm_process *proc, struct ntmm_protect *p)
+ntstatus_t ntmm_virtual_protect(struct file *file, struct ntmm_process *proc,
+				struct ntmm_protect *p)
 {
 	struct ntmm_span s;
 	ntstatus_t status;
@@ -441,9 +594,13 @@ ntstatus_t ntmm_virtual_protect(struct ntmm_process *proc, struct ntmm_protect *
 	if (status)
 		return status;
 	status = ntmm_span_protection(&s, p->protect, &protect);
+	if (!status && ntmm_vad_committed(s.vad, s.first, s.last)) {
+		status = ntmm_span_rewindow(file, proc, &s, protect);
+		if (status)
+			return status;
+	}
 	if (!status)
-		status = ntmm_vad_protect(s.vad, s.vma, s.first, s.last, protect,
-					  &p->old_protect);
+		status = ntmm_vad_protect(s.vad, s.first, s.last, protect, &p->old_protect);
 	return ntmm_span_done(proc, &s, status, &p->address, &p->length);
 }
 
@@ -471,13 +628,39 @@ static void ntmm_query_foreign(struct vm_area_struct *vma, struct ntmm_query *q)
 	q->type = vma->vm_file ? NTMM_MEM_MAPPED : NTMM_MEM_PRIVATE;
 }
 
+/*
+ * Free space from @addr: up to the next allocation or the next mapping
+ * Linux made, whichever is first; regions are free space to Windows.
+ * mmap_lock held.
+ */
+static unsigned long ntmm_query_free_end(struct ntmm_process *proc, unsigned long addr)
+{
+	VMA_ITERATOR(vmi, proc->mm, addr);
+	unsigned long end = ntmm_user_max() + 1, index = addr;
+	struct vm_area_struct *vma;
+	struct ntmm_vad *next;
+
+	rcu_read_lock();
+	next = mt_find(&proc->vads, &index, end - 1);
+	if (next)
+		end = next->start;
+	rcu_read_unlock();
+	for_each_vma_range(vmi, vma, end) {
+		if (!ntmm_region_vma(proc, vma)) {
+			end = max(vma->vm_start, addr);
+			break;
+		}
+	}
+	return end;
+}
+
 /**
  * ntmm_virtual_query() - NtQueryVirtualMemory, basic information.
  * @proc: the context.
  * @q: the request; the answer is filled in.
  *
- * ntmm's own memory is read under RCU alone; memory Linux mapped, and free
- * space, under mmap_lock.
+ * ntmm's allocations are read under RCU alone; memory Linux mapped, and
+ * free space (inside regions or not), under mmap_lock.
  *
  * Return: NT's status.
  */
@@ -507,13 +690,12 @@ ntstatus_t ntmm_virtual_query(struct ntmm_process *proc, struct ntmm_query *q)
 
 	mmap_read_lock(proc->mm);
 	vma = find_vma(proc->mm, q->base_address);
-	if (vma && vma->vm_start <= q->base_address) {
+	if (vma && vma->vm_start <= q->base_address && !ntmm_region_vma(proc, vma)) {
 		ntmm_query_foreign(vma, q);
 	} else {
 		q->allocation_base = 0;
 		q->allocation_protect = 0;
-		q->region_size = (vma ? min(vma->vm_start, ntmm_user_max() + 1) :
-				  ntmm_user_max() + 1) - q->base_address;
+		q->region_size = ntmm_query_free_end(proc, q->base_address) - q->base_address;
 		q->state = NTMM_MEM_FREE;
 		q->protect = NTMM_PAGE_NOACCESS;
 		q->type = 0;
@@ -560,21 +742,18 @@ ntstatus_t ntmm_virtual_lock(struct ntmm_process *proc, struct ntmm_lock *l)
 #define WW_CHUNK	64
 
 /*
- * The write-watched allocation holding [@start, @end), with mmap_lock held
- * for read on success; NULL (nothing held) if there is none: Windows
- * answers STATUS_INVALID_PARAMETER.
+ * The write-watched allocation holding [@start, @end), with a reference;
+ * NULL if there is none: Windows answers STATUS_INVALID_PARAMETER.
  */
-static struct ntmm_vad *ntmm_ww_vad(struct ntmm_process *proc, u64 start, u64 end,
-				    struct vm_area_struct **vma)
+static struct ntmm_vad *ntmm_ww_vad(struct ntmm_process *proc, u64 start, u64 end)
 {
-	struct ntmm_vad *vad;
+	struct ntmm_vad *vad = ntmm_vad_get(proc, start);
 
-	mmap_read_lock(proc->mm);
-	vad = ntmm_vad_at(proc, start, vma);
-	if (vad && end <= vad->end && (vad->flags & NTMM_VAD_WRITE_WATCH))
-		return vad;
-	mmap_read_unlock(proc->mm);
-	return NULL;
+	if (vad && (end > vad->end || !(vad->flags & NTMM_VAD_WRITE_WATCH))) {
+		ntmm_vad_put(vad);
+		vad = NULL;
+	}
+	return vad;
 }
 
 /**
@@ -607,9 +786,8 @@ int ntmm_virtual_write_watch(struct ntmm_process *proc, u64 address, u64 length,
 		u64 addrs[WW_CHUNK];
 	} *chunk;
 	unsigned long idx, last, n, i;
-	u64 start, end, base, done = 0;
-	struct vm_area_struct *vma;
 	struct ntmm_vad *vad;
+	u64 start, end;
 	int ret = 0;
 
 	*count = 0;
@@ -621,40 +799,27 @@ int ntmm_virtual_write_watch(struct ntmm_process *proc, u64 address, u64 length,
 	if (!chunk)
 		return -ENOMEM;
 	mutex_lock(&proc->lock);
-	vad = ntmm_ww_vad(proc, start, end, &vma);
+	vad = ntmm_ww_vad(proc, start, end);
 	if (!vad)
 		goto out_unlock;
-	base = vad->start;
 	idx = ntmm_vad_index(vad, start);
 	last = ntmm_vad_index(vad, end);
 	*status = STATUS_SUCCESS;
-	for (;;) {
+	while (*count < max) {
 		n = ntmm_vad_write_watch(vad, &idx, last, chunk->found,
-					 min_t(u64, WW_CHUNK, max - done));
-		mmap_read_unlock(proc->mm);
+					 min_t(u64, WW_CHUNK, max - *count));
 		for (i = 0; i < n; i++)
-			chunk->addrs[i] = base + (chunk->found[i] << PAGE_SHIFT);
-		ret = n ? emit(ctx, chunk->addrs, done, n) : 0;
+			chunk->addrs[i] = vad->start + (chunk->found[i] << PAGE_SHIFT);
+		ret = n ? emit(ctx, chunk->addrs, *count, n) : 0;
 		if (ret)
 			break;
-		done += n;
-		if (!reset && (idx >= last || done == max))
-			break;
-		/*
-		 * NT calls wait for proc->lock, so no other VAD can appear
-		 * here; a munmap does not, so this one may be gone.
-		 */
-		vad = ntmm_ww_vad(proc, base, end, &vma);
-		if (!vad)
-			break;
+		*count += n;
 		if (reset)
-			ntmm_vad_reset_watch(vad, vma, chunk->found, n);
-		if (idx >= last || done == max) {
-			mmap_read_unlock(proc->mm);
+			ntmm_vad_reset_watch(vad, chunk->found, n);
+		if (idx >= last)
 			break;
-		}
 	}
-	*count = done;
+	ntmm_vad_put(vad);
 out_unlock:
 	mutex_unlock(&proc->lock);
 	kfree(chunk);
@@ -671,7 +836,6 @@ out_unlock:
  */
 ntstatus_t ntmm_virtual_write_watch_reset(struct ntmm_process *proc, u64 address, u64 length)
 {
-	struct vm_area_struct *vma;
 	struct ntmm_vad *vad;
 	u64 start, end;
 
@@ -679,11 +843,11 @@ ntstatus_t ntmm_virtual_write_watch_reset(struct ntmm_process *proc, u64 address
 	    end - 1 > ntmm_user_max())
 		return STATUS_INVALID_PARAMETER;
 	mutex_lock(&proc->lock);
-	vad = ntmm_ww_vad(proc, start, end, &vma);
+	vad = ntmm_ww_vad(proc, start, end);
 	if (vad) {
-		ntmm_vad_reset_watch_range(vad, vma, ntmm_vad_index(vad, start),
+		ntmm_vad_reset_watch_range(vad, ntmm_vad_index(vad, start),
 					   ntmm_vad_index(vad, end));
-		mmap_read_unlock(proc->mm);
+		ntmm_vad_put(vad);
 	}
 	mutex_unlock(&proc->lock);
 	return vad ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;

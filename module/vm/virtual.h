@@ -19,8 +19,9 @@ typedef int (*ntmm_ww_emit_t)(void *ctx, const u64 *addrs, u64 done, unsigned lo
 
 ntstatus_t ntmm_virtual_allocate(struct file *file, struct ntmm_process *proc,
 				 struct ntmm_alloc *a);
-ntstatus_t ntmm_virtual_free(struct ntmm_process *proc, struct ntmm_free *f);
-ntstatus_t ntmm_virtual_protect(struct ntmm_process *proc, struct ntmm_protect *p);
+ntstatus_t ntmm_virtual_free(struct file *file, struct ntmm_process *proc, struct ntmm_free *f);
+ntstatus_t ntmm_virtual_protect(struct file *file, struct ntmm_process *proc,
+				struct ntmm_protect *p);
 ntstatus_t ntmm_virtual_query(struct ntmm_process *proc, struct ntmm_query *q);
 ntstatus_t ntmm_virtual_lock(struct ntmm_process *proc, struct ntmm_lock *l);
 void ntmm_virtual_memory_status(struct ntmm_process *proc, struct ntmm_memory_status *m);

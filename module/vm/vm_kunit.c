@@ -5,104 +5,23 @@
  * path, and touches the memory with copy_{from,to}_user, whose page faults
  * go through ntmm's fault handler: a refused fault makes the copy fail.
  */
-#include <kunit/test.h>
-#include <linux/file.h>
-#include <linux/fs.h>
-#include <linux/mman.h>
-#include <linux/uaccess.h>
-#include <linux/ntmm.h>
-
-#include "../ioctl.h"
-#include "../process.h"
-#include "vad.h"
-
-struct vm_fixture {
-	struct file *file;
-	struct ntmm_process *proc;
-	void __user *scratch;	/* user memory for ioctl structs */
-};
-
-static void vm_fixture_exit(struct kunit_resource *res)
-{
-	struct vm_fixture *f = res->data;
-
-	if (!IS_ERR_OR_NULL(f->file))
-		fput(f->file);
-}
-
-static struct vm_fixture *vm_fixture(struct kunit *test)
-{
-	struct vm_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	unsigned long scratch;
-
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	scratch = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-				MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_NE_MSG(test, scratch, 0UL, "kunit_vm_mmap failed");
-	f->scratch = (void __user *)scratch;
-	f->file = filp_open(NTMM_DEVICE_PATH, O_RDWR, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(f->file), "open %s: %ld", NTMM_DEVICE_PATH,
-			       PTR_ERR(f->file));
-	f->proc = f->file->private_data;
-	kunit_alloc_resource(test, NULL, vm_fixture_exit, GFP_KERNEL, f);
-	return f;
-}
-
-/* One ioctl through user memory, as a process makes it; returns the struct's status. */
-static u32 vm_call(struct kunit *test, struct vm_fixture *f, unsigned int cmd,
-		   void *arg, size_t size)
-{
-	KUNIT_ASSERT_EQ(test, copy_to_user(f->scratch, arg, size), 0UL);
-	KUNIT_ASSERT_EQ(test, ntmm_ioctl(f->file, f->proc, cmd, f->scratch), 0L);
-	KUNIT_ASSERT_EQ(test, copy_from_user(arg, f->scratch, size), 0UL);
-	return ((u32 *)arg)[1];
-}
-
-static unsigned long vm_alloc(struct kunit *test, struct vm_fixture *f, unsigned long addr,
-			      unsigned long len, u32 type, u32 protect)
-{
-	struct ntmm_alloc a = { .size = sizeof(a), .type = type, .protect = protect,
-				 .address = addr, .length = len };
-
-	KUNIT_ASSERT_EQ(test, vm_call(test, f, NTMM_IOC_ALLOCATE, &a, sizeof(a)),
-			NTMM_STATUS_SUCCESS);
-	return a.address;
-}
-
-static void vm_protect(struct kunit *test, struct vm_fixture *f, unsigned long addr,
-		       unsigned long len, u32 protect)
-{
-	struct ntmm_protect p = { .size = sizeof(p), .protect = protect, .address = addr,
-				   .length = len };
-
-	KUNIT_ASSERT_EQ(test, vm_call(test, f, NTMM_IOC_PROTECT, &p, sizeof(p)),
-			NTMM_STATUS_SUCCESS);
-}
-
-static u32 vm_reason(struct kunit *test, struct vm_fixture *f, unsigned long addr, u32 *access)
-{
-	struct ntmm_fault_reason r = { .size = sizeof(r), .address = addr };
-
-	vm_call(test, f, NTMM_IOC_FAULT_REASON, &r, sizeof(r));
-	*access = r.access;
-	return r.reason;
-}
+#include "vm_kunit.h"
 
 static void fault_demand_zero_test(struct kunit *test)
 {
 	struct vm_fixture *f = vm_fixture(test);
-	long frames = ntmm_frames();
+	long frames = vm_frames();
 	unsigned long p;
 	u64 v = ~0ULL;
 
 	p = vm_alloc(test, f, 0, 4 * PAGE_SIZE, 0x3000, 0x04);
-	KUNIT_EXPECT_EQ(test, ntmm_frames(), frames);
+	KUNIT_EXPECT_EQ(test, vm_frames(), frames);
 	KUNIT_EXPECT_EQ(test, copy_from_user(&v, (void __user *)p + 8, sizeof(v)), 0UL);
 	KUNIT_EXPECT_EQ_MSG(test, v, 0ULL, "a committed page reads as zero");
-	KUNIT_EXPECT_EQ_MSG(test, ntmm_frames(), frames + 1, "one frame for the touched page");
+	KUNIT_EXPECT_EQ_MSG(test, vm_frames(), frames + 1, "one frame for the touched page");
 	v = 42;
 	KUNIT_EXPECT_EQ(test, copy_to_user((void __user *)p + PAGE_SIZE, &v, sizeof(v)), 0UL);
-	KUNIT_EXPECT_EQ(test, ntmm_frames(), frames + 2);
+	KUNIT_EXPECT_EQ(test, vm_frames(), frames + 2);
 }
 
 static void fault_reserved_refused_test(struct kunit *test)
@@ -169,10 +88,10 @@ static void fault_protect_and_decommit_test(struct kunit *test)
 	v = 0;
 	KUNIT_EXPECT_EQ(test, copy_from_user(&v, (void __user *)p, sizeof(v)), 0UL);
 	KUNIT_EXPECT_EQ_MSG(test, v, 99ULL, "contents survive a protection change");
-	frames = ntmm_frames();
+	frames = vm_frames();
 	KUNIT_ASSERT_EQ(test, vm_call(test, f, NTMM_IOC_FREE, &fr, sizeof(fr)),
 			NTMM_STATUS_SUCCESS);
-	KUNIT_EXPECT_EQ_MSG(test, ntmm_frames(), frames - 1, "decommit frees the frame");
+	KUNIT_EXPECT_EQ_MSG(test, vm_frames(), frames - 1, "decommit frees the frame");
 	KUNIT_EXPECT_NE_MSG(test, copy_from_user(&v, (void __user *)p, sizeof(v)), 0UL,
 			    "a decommitted page must not stay mapped");
 	vm_alloc(test, f, p, PAGE_SIZE, 0x1000, 0x04);

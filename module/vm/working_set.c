@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * QueryWorkingSetEx for private memory: for each page asked about, whether
- * it is valid (has a frame a PTE may map under its protection, and was
- * touched if its frame came ahead of a touch) and, if so,
- * its protection, the NUMA node of its frame, and whether it is locked or
- * part of a large page. Pages ntmm does not manage report not valid.
+ * it is valid (resident, and a touch would not fault it in: not reserved,
+ * no-access, guard or reset) and, if so, its protection, the NUMA node of
+ * its frame, and whether it is locked or part of a large page. A committed
+ * page that was never touched has no frame yet, and is not valid, as on
+ * Windows. Pages ntmm does not manage report not valid.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/maple_tree.h>
 #include <linux/mm.h>
-#include <linux/mmap_lock.h>
 #include <linux/ntmm.h>
+#include <linux/pagemap.h>
 
+#include "../compat.h"
 #include "../process.h"
 #include "nt_rules.h"
-#include "page_state.h"
 #include "placement.h"
 #include "vad.h"
 #include "working_set.h"
@@ -23,63 +24,56 @@
 /* PSAPI_WORKING_SET_EX_BLOCK's Node field is 6 bits wide. */
 #define NTMM_WS_NODE_MASK	0x3fU
 
-static int ntmm_ws_pte_young(pte_t *pte, unsigned long addr, void *data)
+/* The node of the frame holding page @idx of @vad, or -1 if none does. */
+static int ntmm_ws_node(struct ntmm_vad *vad, unsigned long idx)
 {
-	*(bool *)data = pte_young(ptep_get(pte));
-	return 0;
+	struct folio *folio;
+	int nid;
+
+	if (vad->large)
+		return folio_nid(vad->large[idx / NTMM_LARGE_NR]);
+	folio = ntmm_filemap_get_folio(vad->proc->space->f_mapping,
+				       (vad->start >> PAGE_SHIFT) + idx);
+	if (!folio)
+		return -1;
+	nid = folio_nid(folio);
+	folio_put(folio);
+	return nid;
 }
 
-/*
- * Was the page at @addr, mapped ahead of its first touch, touched since?
- * Its PTE's accessed bit says; no PTE, no touch since the last zap (which
- * learnt of earlier touches, see ntmm_vad_zap()). mmap_lock held.
- */
-static bool ntmm_ws_touched(struct mm_struct *mm, unsigned long addr)
-{
-	bool young = false;
-
-	mmap_assert_locked(mm);
-	apply_to_existing_page_range(mm, addr & PAGE_MASK, PAGE_SIZE, ntmm_ws_pte_young, &young);
-	return young;
-}
-
-/*
- * PSAPI_WORKING_SET_EX_BLOCK of the page of @addr; mmap_lock held, which
- * keeps the VADs (only munmap frees them) and their page tables.
- */
+/* PSAPI_WORKING_SET_EX_BLOCK of the page of @addr. */
 static u64 ntmm_ws_attributes(struct ntmm_process *proc, u64 addr)
 {
 	struct ntmm_vad *vad;
-	unsigned long state;
-	void *entry;
+	unsigned long idx, marks;
+	u64 attr = 0;
+	int nid;
 	u32 prot;
-	u64 attr;
 
-	mmap_assert_locked(proc->mm);
 	if (addr > ntmm_user_max())
 		return 0;
-	vad = mtree_load(&proc->vads, addr);
+	vad = ntmm_vad_get(proc, addr);
 	if (!vad)
 		return 0;
-	entry = xa_load(&vad->pages, ntmm_vad_index(vad, addr));
-	if (!entry)
-		return 0;
-	state = xa_to_value(entry);
-	prot = state & PS_PROT_MASK;
-	/* Valid: backed, and accessible, so a touch would not fault it in. */
-	if (!(state & PS_FRAME) || (state & PS_RESET) || (prot & NTMM_PAGE_GUARD) ||
-	    !nt_protect_access(prot))
-		return 0;
-	/* Windows shows a page never touched as not valid, frame or no frame. */
-	if ((state & PS_AHEAD) && !ntmm_ws_touched(proc->mm, addr))
-		return 0;
+	idx = ntmm_vad_index(vad, addr);
+	down_read(&vad->lock);
+	prot = vad->dead ? 0 : ntmm_vad_protection(vad, idx);
+	marks = ntmm_vad_marks(vad, idx);
+	/* Valid: resident, and accessible, so a touch would not fault it in. */
+	if (!nt_protect_access(prot) || (prot & NTMM_PAGE_GUARD) || (marks & PF_RESET))
+		goto out_unlock;
+	nid = ntmm_ws_node(vad, idx);
+	if (nid < 0)
+		goto out_unlock;
 	attr = NTMM_WS_VALID | (u64)prot << NTMM_WS_PROTECTION_SHIFT |
-	       (u64)(page_to_nid(ps_page(state)) & NTMM_WS_NODE_MASK) << NTMM_WS_NODE_SHIFT;
-	if (state & PS_LOCKED)
+	       (u64)(nid & NTMM_WS_NODE_MASK) << NTMM_WS_NODE_SHIFT;
+	if (marks & PF_LOCKED)
 		attr |= NTMM_WS_LOCKED;
-	/* A transparent frame is mapped by 4 KiB PTEs: no large page to Windows. */
-	if ((state & PS_LARGE) && (vad->flags & NTMM_VAD_LARGE))
+	if (vad->flags & NTMM_VAD_LARGE)
 		attr |= NTMM_WS_LARGE_PAGE;
+out_unlock:
+	up_read(&vad->lock);
+	ntmm_vad_put(vad);
 	return attr;
 }
 
@@ -93,8 +87,6 @@ void ntmm_ws_query(struct ntmm_process *proc, struct ntmm_ws_entry *entries, uns
 {
 	unsigned int i;
 
-	mmap_read_lock(proc->mm);
 	for (i = 0; i < n; i++)
 		entries[i].attributes = ntmm_ws_attributes(proc, entries[i].address);
-	mmap_read_unlock(proc->mm);
 }

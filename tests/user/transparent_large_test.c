@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Transparent large frames: with THP "always" on a kernel that offers PMD
- * faults for PFN maps (6.12+), the first touch of a 2 MiB block of an
- * ordinary allocation whose pages are committed alike backs the whole block
- * with one 2 MiB frame and one PMD entry. Everything Windows lets a program
- * do to single pages still works on such a block: protect, decommit and
- * reset one page, with the contents of the others kept. Elsewhere (6.1, THP
- * "madvise" or "never", PR_SET_THP_DISABLE, write watch, guard pages) pages
- * get 4 KiB frames one fault at a time.
+ * Transparent large folios: on 6.12, with ntmm's transparent_large
+ * parameter on (its default), the first touch of a 2 MiB block that one
+ * ordinary allocation commits whole, alike, brings in one 2 MiB folio of
+ * the address space file, which the kernel maps with one PMD. Everything
+ * Windows lets a program do to single pages still works on such a block:
+ * protect, decommit and reset one page, with the contents of the others
+ * kept; the block is then mapped page by page. Elsewhere (6.1, the
+ * parameter off, PR_SET_THP_DISABLE, write watch, guard pages, a page left
+ * reserved) pages get 4 KiB folios one fault at a time.
  *
- * Last, four threads race on fresh blocks (see test_race()). The test sets
- * THP to "always" for its run where it can (and puts back what it found), so
- * the debug kernel's KASAN and lockdep see this path.
+ * Last, four threads race on fresh blocks (see test_race()). The test turns
+ * the parameter on for its run (and puts back what it found), so the debug
+ * kernel's KASAN and lockdep see this path.
  */
 #define _GNU_SOURCE
 #include <psapi.h>
@@ -24,6 +25,7 @@
 #include <sys/utsname.h>
 #include <windows.h>
 
+#include "linux_mm.h"
 #include "probe.h"
 #include "tap.h"
 #include "ntmm_debugfs.h"
@@ -31,9 +33,9 @@
 #define PAGE	0x1000UL
 #define LARGE	0x200000UL
 #define NR	(LARGE / PAGE)
-#define THP	"/sys/kernel/mm/transparent_hugepage/enabled"
+#define PARAM	"/sys/module/ntmm/parameters/transparent_large"
 
-static char thp_before[32];
+static char param_before[8];
 
 static long minor_faults(void)
 {
@@ -43,39 +45,33 @@ static long minor_faults(void)
 	return ru.ru_minflt;
 }
 
-/* The selected THP mode ("always", "madvise", "never"), or "" without THP. */
-static const char *thp_mode(void)
+/* The parameter's value ("Y" or "N"), or "" if it cannot be read. */
+static const char *param_get(void)
 {
-	static char mode[32];
-	char line[128] = "", *open, *close;
-	FILE *f = fopen(THP, "r");
+	static char value[8];
+	FILE *f = fopen(PARAM, "r");
 
-	mode[0] = '\0';
+	value[0] = '\0';
 	if (f) {
-		if (fgets(line, sizeof(line), f)) {
-			open = strchr(line, '[');
-			close = open ? strchr(open, ']') : NULL;
-			if (close && close - open - 1 < (long)sizeof(mode)) {
-				memcpy(mode, open + 1, close - open - 1);
-				mode[close - open - 1] = '\0';
-			}
-		}
+		if (!fgets(value, sizeof(value), f))
+			value[0] = '\0';
+		value[strcspn(value, "\n")] = '\0';
 		fclose(f);
 	}
-	return mode;
+	return value;
 }
 
-static void thp_set(const char *mode)
+static void param_set(const char *value)
 {
-	FILE *f = fopen(THP, "w");
+	FILE *f = fopen(PARAM, "w");
 
 	if (f) {
-		fputs(mode, f);
+		fputs(value, f);
 		fclose(f);
 	}
 }
 
-/* Does this kernel back a 2 MiB block with a transparent frame now? */
+/* Does this kernel back a whole block with a 2 MiB folio now? 6.12+, parameter on. */
 static int expect_transparent(void)
 {
 	struct utsname u;
@@ -83,7 +79,13 @@ static int expect_transparent(void)
 
 	uname(&u);
 	sscanf(u.release, "%d.%d", &major, &minor);
-	return (major > 6 || (major == 6 && minor >= 12)) && !strcmp(thp_mode(), "always");
+	return (major > 6 || (major == 6 && minor >= 12)) && !strcmp(param_get(), "Y");
+}
+
+/* ShmemPmdMapped of the mapping holding @addr, in KiB (-1: none). */
+static long pmd_mapped_kb(const void *addr)
+{
+	return smaps_field_kb(addr, "ShmemPmdMapped");
 }
 
 /* Valid and LargePage of the page at @p. */
@@ -111,8 +113,7 @@ static unsigned long bad_pattern(const char *p, unsigned long len, unsigned long
 
 static void test_block(int tr)
 {
-	long frames = ntmm_debugfs("frames"), given = ntmm_debugfs("large_transparent");
-	long splits = ntmm_debugfs("large_splits"), commit = ntmm_debugfs("commit");
+	long frames = ntmm_debugfs("frames"), commit = ntmm_debugfs("commit");
 	unsigned long i;
 	int valid, large;
 	long before;
@@ -130,42 +131,42 @@ static void test_block(int tr)
 	p[100] = 1;
 	tap_eq(minor_faults() - before, 1, "the first touch takes one fault");
 	tap_eq(ntmm_debugfs("frames") - frames, tr ? (long)NR : 1,
-	       tr ? "and backs the whole 2 MiB block" : "and backs one page");
-	tap_eq(ntmm_debugfs("large_transparent") - given, tr, tr ?
-	       "with one transparent 2 MiB frame" : "no transparent frame on this kernel or mode");
+	       tr ? "and brings in the whole 2 MiB block" : "and brings in one page");
+	tap_eq(pmd_mapped_kb(p), tr ? (long)(LARGE >> 10) : 0,
+	       tr ? "one 2 MiB folio, mapped by one PMD" : "no 2 MiB folio on this kernel or setting");
 	ws_bits(p, &valid, &large);
 	tap_ok(valid == 1 && large == 0, "QueryWorkingSetEx: the touched page is valid, no large page");
 	ws_bits(p + 7 * PAGE, &valid, &large);
-	tap_ok(valid == 0 && large == 0,
-	       "29: a page of the block never touched is not valid, frame or no frame (%d %d)",
-	       valid, large);
+	tap_ok(valid == tr && large == 0,
+	       tr ? "29: so is every page of its block, as every page of a large page is (%d %d)" :
+		    "29: a page never touched is not valid (%d %d)", valid, large);
 	ws_bits(p + LARGE + PAGE, &valid, &large);
-	tap_ok(valid == 0, "nor a page of the untouched next block");
+	tap_ok(valid == 0, "a page of the untouched next block is not valid");
 
 	before = minor_faults();
 	(void)*(volatile char *)(p + 7 * PAGE);
 	tap_eq(minor_faults() - before, tr ? 0 : 1,
-	       tr ? "reading a page mapped ahead takes no fault" : "reading a page takes a fault");
+	       tr ? "reading a page the PMD maps takes no fault" : "reading a page takes a fault");
 	ws_bits(p + 7 * PAGE, &valid, &large);
 	tap_ok(valid == 1, "29: after that read the page is valid");
 
-	/* A protection change zaps the PTEs: what was touched stays known. */
+	/* A protection change zaps the block's mapping: what was there stays. */
 	tap_ok(VirtualProtect(p + 7 * PAGE, 2 * PAGE, PAGE_READONLY, &old) && old == PAGE_READWRITE &&
 	       VirtualProtect(p + 7 * PAGE, 2 * PAGE, PAGE_READWRITE, &old) && old == PAGE_READONLY,
 	       "two pages read-only and back");
 	ws_bits(p + 7 * PAGE, &valid, &large);
 	tap_ok(valid == 1, "the touched one stays valid");
 	ws_bits(p + 8 * PAGE, &valid, &large);
-	tap_ok(valid == 0, "the untouched one stays not valid");
+	tap_ok(valid == tr, tr ? "the untouched one too: the folio is still there" :
+				 "the untouched one stays not valid");
 
 	before = minor_faults();
 	for (i = 0; i < NR; i++)
 		p[i * PAGE] = (char)((i & 0x7f) + 1);
-	tap_eq(minor_faults() - before, tr ? 2 : (long)NR - 1,
-	       tr ? "writing every page of the block faults only for the two zapped ones" :
+	tap_eq(minor_faults() - before, tr ? 1 : (long)NR - 1,
+	       tr ? "writing every page of the block, alike again, faults once: one PMD again" :
 		    "writing every other page of the block takes a fault each");
-	ws_bits(p + 300 * PAGE, &valid, &large);
-	tap_ok(valid == 1, "a page written through a PTE mapped ahead is valid");
+	tap_eq(pmd_mapped_kb(p), tr ? (long)(LARGE >> 10) : 0, "mapped by a PMD as before");
 
 	/* One page read-only: the others keep their contents and stay writable. */
 	tap_ok(VirtualProtect(p + 3 * PAGE, PAGE, PAGE_READONLY, &old) && old == PAGE_READWRITE,
@@ -174,25 +175,32 @@ static void test_block(int tr)
 	       "that page refuses a write and allows a read");
 	tap_ok(!faults(p + 4 * PAGE, PROBE_WRITE) && !faults(p + 2 * PAGE, PROBE_WRITE),
 	       "its neighbours still take writes");
+	tap_eq(pmd_mapped_kb(p), 0, "the block, no longer alike, is mapped page by page");
 	tap_eq(bad_pattern(p, LARGE, ~0UL), 0, "every page of the block kept its contents");
-	tap_eq(ntmm_debugfs("large_splits") - splits, 0, "a protection change splits no frame");
+	tap_eq(ntmm_debugfs("frames") - frames, (long)NR, "and its frames");
 
 	/* Decommit one page: its frame goes alone. */
 	tap_ok(VirtualFree(p + 5 * PAGE, PAGE, MEM_DECOMMIT), "decommit one page of the block");
-	tap_eq(ntmm_debugfs("large_splits") - splits, tr, tr ?
-	       "which splits the 2 MiB frame" : "no frame to split");
-	tap_eq(ntmm_debugfs("frames") - frames, (long)NR - 1, "and frees that page's frame only");
+	tap_eq(ntmm_debugfs("frames") - frames, (long)NR - 1,
+	       tr ? "which splits the 2 MiB folio and frees that page's frame only" :
+		    "which frees that page's frame only");
 	tap_ok(faults(p + 5 * PAGE, PROBE_READ), "the decommitted page faults");
 	tap_eq(bad_pattern(p, LARGE, 5), 0, "the 511 others kept their contents");
 	tap_ok(VirtualAlloc(p + 5 * PAGE, PAGE, MEM_COMMIT, PAGE_READWRITE) == p + 5 * PAGE &&
 	       p[5 * PAGE] == 0, "committed again, it reads zero");
 
-	/* MEM_RESET of part of a fresh block splits its frame too. */
-	p[LARGE] = 1;
-	tap_eq(ntmm_debugfs("large_transparent") - given, 2 * tr, "the second block's touch");
+	/* MEM_RESET of part of a fresh block: its folio stays whole, the rest works. */
+	before = ntmm_debugfs("frames");
+	for (i = 0; i < NR; i++)
+		p[LARGE + i * PAGE] = (char)((i & 0x7f) + 1);
+	tap_eq(ntmm_debugfs("frames") - before, (long)NR, "the second block written whole");
 	tap_ok(VirtualAlloc(p + LARGE, 16 * PAGE, MEM_RESET, PAGE_READWRITE) == p + LARGE,
 	       "MEM_RESET of 16 pages of it");
-	tap_eq(ntmm_debugfs("large_splits") - splits, 2 * tr, "splits its frame");
+	ws_bits(p + LARGE, &valid, &large);
+	tap_ok(valid == 0, "a reset page is not valid");
+	tap_ok(VirtualAlloc(p + LARGE, 16 * PAGE, MEM_RESET_UNDO, PAGE_READWRITE) == p + LARGE,
+	       "MEM_RESET_UNDO while memory is plenty succeeds");
+	tap_eq(bad_pattern(p + LARGE, LARGE, ~0UL), 0, "and every page kept its contents");
 
 	/* The last 64 KiB is no whole block: 4 KiB pages. */
 	before = ntmm_debugfs("frames");
@@ -204,10 +212,18 @@ static void test_block(int tr)
 	tap_eq(ntmm_debugfs("commit"), commit, "and the charge returned");
 }
 
-/* Blocks that must stay 4 KiB: not committed alike, or watched. */
-static void test_not_alike(void)
+/* Pages of the block at @p brought in by touching its first page. */
+static long touch_frames(char *p)
 {
-	long given = ntmm_debugfs("large_transparent");
+	long frames = ntmm_debugfs("frames");
+
+	p[0] = 1;
+	return ntmm_debugfs("frames") - frames;
+}
+
+/* Blocks that must stay 4 KiB: not committed alike, watched, or refused THP. */
+static void test_not_alike(int tr)
+{
 	DWORD old;
 	char *p, *w;
 
@@ -217,31 +233,35 @@ static void test_not_alike(void)
 		return;
 	tap_ok(VirtualProtect(p + 9 * PAGE, PAGE, PAGE_READWRITE | PAGE_GUARD, &old),
 	       "a guard page in one");
-	p[0] = 1;
-	w[0] = 1;
-	tap_eq(ntmm_debugfs("large_transparent") - given, 0,
-	       "neither a block with a guard page nor a write-watched one gets a 2 MiB frame");
+	tap_eq(touch_frames(p), 1, "a block with a guard page gets 4 KiB folios");
+	tap_eq(touch_frames(w), 1, "so does a write-watched one");
 	tap_ok(faults(p + 9 * PAGE, PROBE_READ), "the guard page still raises");
 	VirtualFree(p, 0, MEM_RELEASE);
 	VirtualFree(w, 0, MEM_RELEASE);
 
 	p = VirtualAlloc(NULL, LARGE, MEM_RESERVE, PAGE_READWRITE);
 	if (p && VirtualAlloc(p, LARGE - PAGE, MEM_COMMIT, PAGE_READWRITE)) {
-		p[0] = 1;
-		tap_eq(ntmm_debugfs("large_transparent") - given, 0,
-		       "nor one with a page left reserved");
+		tap_eq(touch_frames(p), 1, "so does one with a page left reserved");
 		tap_ok(faults(p + LARGE - PAGE, PROBE_READ), "which still faults");
 	}
 	VirtualFree(p, 0, MEM_RELEASE);
 
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	p = VirtualAlloc(NULL, LARGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-	if (p)
-		p[0] = 1;
-	tap_eq(ntmm_debugfs("large_transparent") - given, 0,
-	       "nor any block of a process with PR_SET_THP_DISABLE");
+	tap_eq(p ? touch_frames(p) : -1, 1, "and any block of a process with PR_SET_THP_DISABLE");
 	VirtualFree(p, 0, MEM_RELEASE);
 	prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
+
+	param_set("N");
+	p = VirtualAlloc(NULL, LARGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	tap_eq(p ? touch_frames(p) : -1, 1, "and any block with transparent_large off");
+	VirtualFree(p, 0, MEM_RELEASE);
+	param_set("Y");
+
+	p = VirtualAlloc(NULL, LARGE, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+	tap_eq(p ? touch_frames(p) : -1, tr ? (long)NR : 1,
+	       "back on, a block committed alike gets its 2 MiB folio again");
+	VirtualFree(p, 0, MEM_RELEASE);
 }
 
 /*
@@ -340,7 +360,6 @@ static void *race_main(void *arg)
 static void test_race(void)
 {
 	long frames = ntmm_debugfs("frames"), commit = ntmm_debugfs("commit");
-	long given = ntmm_debugfs("large_transparent");
 	struct racer r[RACE_THREADS];
 	pthread_barrier_t start;
 	int round, t, bad = 0, bad_valid = 0;
@@ -374,8 +393,6 @@ static void test_race(void)
 	}
 	tap_eq(bad, 0, "4 threads x 12 rounds on fresh 2 MiB blocks: every call and read as modelled");
 	tap_eq(bad_valid, 0, "and every page just read is valid to QueryWorkingSetEx");
-	printf("# %ld transparent frames given in the race\n",
-	       ntmm_debugfs("large_transparent") - given);
 	tap_eq(ntmm_debugfs("frames"), frames, "after it every frame is freed");
 	tap_eq(ntmm_debugfs("commit"), commit, "and every page's charge returned");
 }
@@ -384,16 +401,15 @@ int main(void)
 {
 	int tr;
 
-	snprintf(thp_before, sizeof(thp_before), "%s", thp_mode());
-	if (thp_before[0])
-		thp_set("always");
+	snprintf(param_before, sizeof(param_before), "%s", param_get());
+	param_set("Y");
 	tr = expect_transparent();
-	printf("# THP was \"%s\", now \"%s\": transparent frames %sexpected\n", thp_before,
-	       thp_mode(), tr ? "" : "not ");
+	printf("# transparent_large was \"%s\", now \"%s\": 2 MiB folios %sexpected\n",
+	       param_before, param_get(), tr ? "" : "not ");
 	test_block(tr);
-	test_not_alike();
+	test_not_alike(tr);
 	test_race();
-	if (thp_before[0])
-		thp_set(thp_before);
+	if (param_before[0])
+		param_set(param_before);
 	return tap_done();
 }
