@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The heap allocator's layout, shared by heap_core.c (allocation) and
+ * heap_core_walk.c (walk, validation, summary, compaction).
+ *
+ * A heap is segments (reservations committed from their start as they
+ * grow) and large blocks (pages of their own). A segment holds back-end
+ * blocks end to end, each behind a 16-byte header (the sizes of it and of
+ * its predecessor, in 16-byte units, and a tag); the last block reaches the
+ * committed end. Free blocks wait in bins. A slab is a busy back-end block
+ * cut into slots of one size class, each behind an 8-byte tag; the front end
+ * hands slots out through per-thread caches. Every tag is encoded with the
+ * heap's random key and carries a checksum, so a foreign pointer, a double
+ * free or an overwritten header is seen before anything is changed.
+ */
+#ifndef LIBNTMM_HEAP_CORE_INTERNAL_H
+#define LIBNTMM_HEAP_CORE_INTERNAL_H
+
+#include <pthread.h>
+
+#include "heap_core.h"
+
+#define HC_UNIT			16
+#define HC_LFH_MAX		1024	/* requests up to this go to the front end */
+#define HC_NCLASSES		41
+#define HC_SLAB_BYTES		16384
+#define HC_TCACHE_BYTES		4096	/* what a thread caches of a class, about */
+#define HC_MAX_SEGMENTS		64
+#define HC_NBINS		160	/* units 0..127 exact, then one per power of two */
+#define HC_SEGMENT_MIN		(1UL << 20)
+#define HC_SEGMENT_MAX		(64UL << 20)
+#define HC_GROW_MIN		(64UL << 10)	/* commit at least this much at a time */
+#define HC_DECOMMIT_SLACK	(64UL << 10)	/* free committed space kept at a segment's end */
+#define HC_LARGE_HEADER		64
+
+/* Tag bits, before encoding. */
+#define TAG_CHECK		0xffULL
+#define TAG_BUSY		0x100ULL
+#define TAG_FREE		0x200ULL
+#define TAG_STATE		0xf00ULL
+#define TAG_SLOT		0x1000ULL	/* a front-end slot */
+#define TAG_BLOCK		0x2000ULL	/* a back-end block */
+#define TAG_SLAB		0x3000ULL	/* a back-end block cut into slots */
+#define TAG_LARGE		0x4000ULL	/* a block of its own pages */
+#define TAG_KIND		0x7000ULL
+#define TAG_USER		0x8000ULL
+#define TAG_UNUSED_SHIFT	16		/* 24 bits: capacity - size asked */
+#define TAG_UNUSED_MASK		0xffffffULL
+#define TAG_CLASS_SHIFT		40		/* 8 bits (slots) */
+#define TAG_OFFSET_SHIFT	48		/* 16 bits: slot to slab, in units (slots) */
+
+#define HC_HEAP_MAGIC		0x4e544d4d48454150ULL	/* "NTMMHEAP" */
+#define HC_SEGMENT_MAGIC	0x4e544d4d5345474dULL
+#define HC_SLAB_MAGIC		0x4e544d4d534c4142ULL
+
+struct hc_block {		/* a back-end block's header; data follows */
+	uint32_t prev_units;	/* 0 for a segment's first block */
+	uint32_t units;		/* header included */
+	uint64_t tag;
+};
+
+struct hc_free_links {		/* in a free back-end block's data */
+	struct hc_block *next, *prev;
+};
+
+struct hc_segment {
+	uint64_t magic;
+	struct hc_heap *heap;
+	char *base;
+	size_t reserved;	/* the reservation */
+	size_t limit;		/* what may be committed: a fixed heap's maximum */
+	size_t committed;	/* committed from base; blocks reach exactly here */
+	struct hc_block *first, *last;
+	unsigned int index;
+};
+
+struct hc_slab {		/* at a slab block's data */
+	uint64_t magic;
+	struct hc_slab *next, *prev;	/* the class's slabs with free slots */
+	void *free;			/* free slots, linked through their data */
+	struct hc_segment *seg;
+	char *slots;			/* slot 0's tag */
+	uint16_t cls, nslots, used, listed;
+};
+
+struct hc_class {
+	uint32_t stride;	/* tag + capacity */
+	uint16_t nslots;	/* per slab */
+	uint16_t batch;		/* slots moved between a thread cache and the slabs */
+};
+
+struct hc_tcache {
+	struct hc_tcache *next;		/* the heap's, under its lock */
+	struct hc_heap *heap;
+	int active;			/* atomic: a fast path is running */
+	int orphan;			/* its thread is gone: free for another */
+	struct {
+		void *head;
+		uint32_t count;
+	} bin[HC_NCLASSES];
+};
+
+struct hc_large {		/* at the start of a large block's pages */
+	struct hc_large *next, *prev;
+	size_t size;		/* of the allocation */
+	size_t asked;		/* the block's size */
+	uint64_t pad[3];
+	uint64_t tag;		/* just before the data */
+};
+
+struct hc_heap {
+	uint64_t magic;
+	uint64_t key;
+	uint64_t serial;	/* unique per heap ever made: thread caches check it */
+	unsigned int flags;
+	int lfh;
+	int stop;		/* atomic: fast paths must take the lock */
+	int stopped;		/* nesting of hc_stop, under lock */
+	struct hc_pages pages;
+	pthread_mutex_t lock;	/* recursive */
+	size_t maximum;		/* 0: growable */
+	size_t next_reserve;
+	unsigned int nsegs;	/* atomic: segments only ever get added */
+	struct hc_segment *segs[HC_MAX_SEGMENTS];
+	struct hc_slab *partial[HC_NCLASSES];
+	struct hc_block *bins[HC_NBINS];
+	uint64_t binmap[(HC_NBINS + 63) / 64];
+	struct hc_large *large;
+	struct hc_tcache *tcaches;
+	struct hc_heap *live_next;	/* every heap with a front end, for thread exit */
+};
+
+extern struct hc_class hc_classes[HC_NCLASSES];
+
+static inline uint64_t hc_check(uint64_t x)
+{
+	x ^= x >> 32;
+	x ^= x >> 16;
+	x ^= x >> 8;
+	return (x ^ 0x5a) & TAG_CHECK;
+}
+
+/* Encode @raw (checksum byte zero) for @h; @extra is a block's sizes. */
+static inline uint64_t hc_tag_encode(const struct hc_heap *h, uint64_t raw, uint64_t extra)
+{
+	return (raw | hc_check(raw ^ extra)) ^ h->key;
+}
+
+/* The raw tag, or 0 if the checksum is wrong. */
+static inline uint64_t hc_tag_decode(const struct hc_heap *h, uint64_t tag, uint64_t extra)
+{
+	uint64_t raw = tag ^ h->key;
+
+	return hc_check((raw & ~TAG_CHECK) ^ extra) == (raw & TAG_CHECK) ? raw & ~TAG_CHECK : 0;
+}
+
+static inline uint64_t hc_block_extra(const struct hc_block *b)
+{
+	return (uint64_t)b->prev_units << 32 | b->units;
+}
+
+static inline uint64_t *hc_tag_of(const void *p)
+{
+	return (uint64_t *)p - 1;
+}
+
+static inline struct hc_block *hc_block_of(const void *p)
+{
+	return (struct hc_block *)p - 1;
+}
+
+static inline void *hc_block_data(struct hc_block *b)
+{
+	return b + 1;
+}
+
+static inline struct hc_block *hc_block_next(struct hc_block *b)
+{
+	return (struct hc_block *)((char *)b + (size_t)b->units * HC_UNIT);
+}
+
+static inline char *hc_segment_end(const struct hc_segment *s)
+{
+	return s->base + s->committed;
+}
+
+static inline size_t hc_slot_capacity(unsigned int cls)
+{
+	return hc_classes[cls].stride - sizeof(uint64_t);
+}
+
+/* The segment holding data pointer @p, or NULL. */
+static inline struct hc_segment *hc_segment_of(struct hc_heap *h, const void *p)
+{
+	unsigned int i = __atomic_load_n(&h->nsegs, __ATOMIC_ACQUIRE);
+	uintptr_t a = (uintptr_t)p;
+
+	while (i--) {
+		struct hc_segment *s = h->segs[i];
+
+		if (a - (uintptr_t)(s->first + 1) <
+		    (uintptr_t)hc_segment_end(s) - (uintptr_t)(s->first + 1))
+			return s;
+	}
+	return NULL;
+}
+
+/* The raw tag of the block at @p in @s (slot, block or slab), or 0 if corrupt. */
+uint64_t hc_block_tag(struct hc_heap *h, struct hc_segment *s, const void *p);
+/* The large block whose data is @p, or NULL. */
+struct hc_large *hc_large_of(struct hc_heap *h, const void *p);
+/* The slab a slot's raw tag names. */
+static inline struct hc_slab *hc_slab_of(const void *p, uint64_t raw)
+{
+	return (struct hc_slab *)((char *)p - (raw >> TAG_OFFSET_SHIFT) * HC_UNIT);
+}
+
+/* Exclude every thread cache's fast path; the lock is held. Nests. */
+void hc_stop(struct hc_heap *h);
+void hc_resume(struct hc_heap *h);
+void hc_heap_lock(struct hc_heap *h, unsigned int flags);
+void hc_heap_unlock(struct hc_heap *h, unsigned int flags);
+
+/* Give every thread cache's slots back to their slabs; stopped. */
+void hc_flush_all(struct hc_heap *h);
+/* Free an empty slab's block; locked. */
+void hc_slab_release(struct hc_heap *h, struct hc_slab *sl);
+/* Decommit a segment's free end beyond @slack bytes; locked. */
+void hc_trim(struct hc_heap *h, struct hc_segment *s, size_t slack);
+
+#endif /* LIBNTMM_HEAP_CORE_INTERNAL_H */
