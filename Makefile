@@ -89,8 +89,17 @@ build/tests/host/nt_rules_test: tests/host/nt_rules_test.c module/vm/nt_rules.c 
 	@mkdir -p $(@D)
 	$(CC) $(HOST_TEST_CFLAGS) $< -o $@
 
-host-test: build/tests/host/nt_rules_test userlib
+# libntmm's heap allocator, pure, over an mmap page provider.
+HEAP_CORE_SRCS := userlib/src/heap_core.c userlib/src/heap_core_walk.c
+build/tests/host/heap_core_test: tests/host/heap_core_test.c $(HEAP_CORE_SRCS) \
+		userlib/src/heap_core.h userlib/src/heap_core_internal.h tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O1 -g -pthread -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -Itests $< $(HEAP_CORE_SRCS) -o $@
+
+host-test: build/tests/host/nt_rules_test build/tests/host/heap_core_test userlib
 	build/tests/host/nt_rules_test
+	build/tests/host/heap_core_test
 	tests/host/shared_lib_test.sh
 
 check:

@@ -141,14 +141,15 @@ static int hc_walk_step(struct hc_heap *h, struct hc_entry *e)
 			if (hc_segment_end(h->segs[i]) == e->data)
 				return hc_emit_region(h, i + 1, e);
 		return -1;
-	case HC_ENTRY_LARGE:
-		l = hc_large_of(h, e->data);
-		if (!l)
-			return -1;
-		return l->next ? hc_emit_large(l->next, e) : 0;
 	default:
 		s = hc_segment_of(h, e->data);
-		raw = s ? hc_block_tag(h, s, e->data) : 0;
+		if (!s) {
+			l = hc_large_of(h, e->data);
+			if (!l)
+				return -1;
+			return l->next ? hc_emit_large(l->next, e) : 0;
+		}
+		raw = hc_block_tag(h, s, e->data);
 		if ((raw & TAG_KIND) == TAG_SLOT) {
 			struct hc_slab *sl = hc_slab_of(e->data, raw);
 			uint32_t stride = hc_classes[sl->cls].stride;
