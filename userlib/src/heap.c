@@ -38,6 +38,7 @@ static struct ntmm_heap *process_heap;
 static pthread_once_t process_heap_once = PTHREAD_ONCE_INIT;
 static int terminate_on_corruption;	/* process-wide, once set never cleared */
 static int page_heap_everywhere = -1;	/* NTMM_PAGEHEAP, read once */
+static pthread_once_t heap_atfork_once = PTHREAD_ONCE_INIT;
 
 /* --- the page provider: VirtualAlloc ---------------------------------------- */
 
@@ -133,6 +134,19 @@ static void heap_result(const struct ntmm_heap *heap, enum hc_result r, DWORD fl
 
 /* --- creation -------------------------------------------------------------------- */
 
+/* A forked child has none of its parent's heaps (their pages are not inherited). */
+static void heap_after_fork(void)
+{
+	heaps = NULL;
+	process_heap = NULL;
+	process_heap_once = (pthread_once_t)PTHREAD_ONCE_INIT;
+}
+
+static void heap_register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, heap_after_fork);
+}
+
 static struct ntmm_heap *heap_new(DWORD options, SIZE_T initial, SIZE_T maximum)
 {
 	struct ntmm_heap *heap = calloc(1, sizeof(*heap));
@@ -141,6 +155,7 @@ static struct ntmm_heap *heap_new(DWORD options, SIZE_T initial, SIZE_T maximum)
 
 	if (!heap)
 		return NULL;
+	pthread_once(&heap_atfork_once, heap_register_atfork);
 	if (page_heap_everywhere < 0) {
 		const char *env = getenv("NTMM_PAGEHEAP");
 

@@ -47,6 +47,13 @@ static __thread int hc_tls_registered __attribute__((tls_model("initial-exec")))
 
 static void hc_thread_exit(void *unused);
 
+/* No heap crosses fork: its pages are not inherited (ntmm memory is not). */
+static void hc_after_fork(void)
+{
+	hc_live = NULL;
+	memset(hc_tls, 0, sizeof(hc_tls));
+}
+
 /* Size classes: 16-byte strides to 256, 32 to 512, 64 to 1024, one for 1024. */
 static void hc_init(void)
 {
@@ -68,6 +75,7 @@ static void hc_init(void)
 	if (syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0)
 		hc_asymmetric = 1;
 	pthread_key_create(&hc_thread_key, hc_thread_exit);
+	pthread_atfork(NULL, NULL, hc_after_fork);
 }
 
 static inline unsigned int hc_class(size_t size)

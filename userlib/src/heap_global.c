@@ -31,6 +31,14 @@ static struct hg_entry *hg_table;	/* under hg_lock once set */
 static uint32_t hg_committed;		/* entries committed */
 static uint32_t hg_used;		/* entries ever handed out */
 static uint32_t hg_free;		/* index + 1 of a free entry */
+static int hg_atfork_registered;
+
+/* The table is ntmm memory, which a forked child does not inherit. */
+static void hg_after_fork(void)
+{
+	hg_table = NULL;
+	hg_committed = hg_used = hg_free = 0;
+}
 
 static struct hg_entry *hg_entry_new(void)
 {
@@ -38,8 +46,13 @@ static struct hg_entry *hg_entry_new(void)
 	const uint32_t per_page = 4096 / sizeof(*e);
 
 	pthread_mutex_lock(&hg_lock);
-	if (!hg_table)
+	if (!hg_table) {
 		hg_table = VirtualAlloc(NULL, HG_ENTRIES * sizeof(*e), MEM_RESERVE, PAGE_READWRITE);
+		if (hg_table && !hg_atfork_registered) {
+			hg_atfork_registered = 1;
+			pthread_atfork(NULL, NULL, hg_after_fork);
+		}
+	}
 	if (hg_free) {
 		e = &hg_table[hg_free - 1];
 		hg_free = e->next_free;
