@@ -109,8 +109,16 @@ build/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
+# Linked dynamically: it opens Debian's libmimalloc.so.2 (there is no static one).
+MIMALLOC_SO := /usr/lib/x86_64-linux-gnu/libmimalloc.so.2
+build/bench/heap_bench: bench/heap_bench.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O2 -g -pthread -Iuserlib/include -Iuapi $< $(LIB_A) -ldl -o $@
+
 bench: build/bench/vm_bench
 	scripts/vm-run --kernel 6.12 --mem 3G build/bench/vm_bench
+	bash -c '. scripts/lib.sh && need_pkgs libmimalloc-dev' && $(MAKE) build/bench/heap_bench
+	scripts/vm-run --kernel 6.12 --with $(MIMALLOC_SO) build/bench/heap_bench
 	scripts/vm-run --kernel 6.12 --build-module bench/pool_bench bench/pool_bench/show
 
 demo: build/examples/sysinfo

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "heap_core.h"
+#include "heap_core_internal.h"
 #include "heap_page.h"
 
 #define HEAP_MAGIC		0x50414548	/* "HEAP" */
@@ -251,10 +251,15 @@ NTMM_EXPORT BOOL WINAPI HeapDestroy(HANDLE hHeap)
 
 NTMM_EXPORT LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes)
 {
-	struct ntmm_heap *heap = heap_of(hHeap);
+	struct ntmm_heap *heap = hHeap;
 	enum hc_result r;
 	void *p;
 
+	/* The front end's fast path inline: under TCG a call and return cost most. */
+	if (heap && heap->magic == HEAP_MAGIC && heap->core &&
+	    (p = hc_alloc_fast(heap->core, dwBytes, core_flags(dwFlags))))
+		return p;
+	heap = heap_of(hHeap);
 	if (!heap)
 		return NULL;
 	if (heap->page)
@@ -268,9 +273,13 @@ NTMM_EXPORT LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes)
 
 NTMM_EXPORT BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem)
 {
-	struct ntmm_heap *heap = heap_of(hHeap);
+	struct ntmm_heap *heap = hHeap;
 	enum hc_result r;
 
+	if (heap && heap->magic == HEAP_MAGIC && heap->core && lpMem &&
+	    hc_free_fast(heap->core, lpMem))
+		return TRUE;
+	heap = heap_of(hHeap);
 	if (!heap)
 		return FALSE;
 	if (!lpMem)

@@ -26,23 +26,16 @@
 #include "heap_core_internal.h"
 
 struct hc_class hc_classes[HC_NCLASSES];
-static uint8_t hc_class_of[HC_LFH_MAX / HC_UNIT + 3];	/* by (size + 23) / 16 */
+uint8_t hc_class_of[HC_LFH_MAX / HC_UNIT + 3];
+int hc_asymmetric;
+__thread struct hc_tls hc_tls[HC_TLS_SLOTS] __attribute__((tls_model("initial-exec")));
 static pthread_once_t hc_once = PTHREAD_ONCE_INIT;
-static int hc_asymmetric;	/* membarrier registered */
 
 static pthread_mutex_t hc_live_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hc_heap *hc_live;	/* under hc_live_lock */
 static uint64_t hc_serial;	/* under hc_live_lock */
 static pthread_key_t hc_thread_key;
 
-/* The caches of this thread, most recently used first. */
-#define HC_TLS_SLOTS 4
-struct hc_tls {
-	struct hc_heap *heap;
-	uint64_t serial;
-	struct hc_tcache *tc;
-};
-static __thread struct hc_tls hc_tls[HC_TLS_SLOTS] __attribute__((tls_model("initial-exec")));
 static __thread int hc_tls_registered __attribute__((tls_model("initial-exec")));
 
 static void hc_thread_exit(void *unused);
@@ -100,20 +93,6 @@ void hc_heap_unlock(struct hc_heap *h, unsigned int flags)
 {
 	if (!(h->flags & HC_NO_SERIALIZE) && !(flags & HC_UNLOCKED))
 		pthread_mutex_unlock(&h->lock);
-}
-
-static inline void hc_enter(struct hc_tcache *tc)
-{
-	__atomic_store_n(&tc->active, 1, __ATOMIC_RELAXED);
-	if (hc_asymmetric)
-		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	else
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-static inline void hc_leave(struct hc_tcache *tc)
-{
-	__atomic_store_n(&tc->active, 0, __ATOMIC_RELEASE);
 }
 
 void hc_stop(struct hc_heap *h)
@@ -310,6 +289,7 @@ void hc_trim(struct hc_heap *h, struct hc_segment *s, size_t slack)
 	hc_bin_remove(h, b);
 	h->pages.decommit(h->pages.ctx, keep, drop);
 	s->committed -= drop;
+	h->seg_hi[s->index] = (uintptr_t)hc_segment_end(s);
 	b->units = (uint32_t)((keep - (char *)b) / HC_UNIT);
 	hc_block_set(h, b, TAG_FREE | TAG_BLOCK);
 	hc_bin_insert(h, b);
@@ -333,6 +313,7 @@ static int hc_segment_grow(struct hc_heap *h, struct hc_segment *s, size_t bytes
 		s->last = b = n;
 	}
 	s->committed += bytes;
+	h->seg_hi[s->index] = (uintptr_t)hc_segment_end(s);
 	hc_block_set(h, b, TAG_FREE | TAG_BLOCK);
 	hc_bin_insert(h, b);
 	return 1;
@@ -368,6 +349,8 @@ static void hc_segment_add(struct hc_heap *h, struct hc_segment *s)
 	s->heap = h;
 	s->index = h->nsegs;
 	h->segs[h->nsegs] = s;
+	h->seg_lo[s->index] = (uintptr_t)(s->first + 1);
+	h->seg_hi[s->index] = (uintptr_t)hc_segment_end(s);
 	__atomic_store_n(&h->nsegs, h->nsegs + 1, __ATOMIC_RELEASE);
 	hc_block_set(h, s->first, TAG_FREE | TAG_BLOCK);
 	hc_bin_insert(h, s->first);
@@ -448,9 +431,9 @@ static uint32_t hc_units_for(size_t size)
 	return units < 2 ? 2 : (uint32_t)units;
 }
 
-static uint64_t hc_busy_raw(uint64_t kind, size_t unused, uint64_t user)
+static uint64_t hc_busy_raw(uint64_t kind, size_t size, uint64_t user)
 {
-	return TAG_BUSY | kind | (uint64_t)unused << TAG_UNUSED_SHIFT | user;
+	return TAG_BUSY | kind | (uint64_t)size << TAG_SIZE_SHIFT | user;
 }
 
 /* --- slabs ----------------------------------------------------------------- */
@@ -557,10 +540,10 @@ static inline struct hc_tcache *hc_tcache(const struct hc_heap *h)
 {
 	unsigned int i;
 
-	if (__builtin_expect(hc_tls[0].heap == h && hc_tls[0].serial == h->serial, 1))
+	if (__builtin_expect(hc_tls[0].serial == h->serial, 1))
 		return hc_tls[0].tc;
 	for (i = 1; i < HC_TLS_SLOTS; i++) {
-		if (hc_tls[i].heap == h && hc_tls[i].serial == h->serial) {
+		if (hc_tls[i].serial == h->serial) {
 			struct hc_tls t = hc_tls[i];
 
 			memmove(&hc_tls[1], &hc_tls[0], i * sizeof(t));
@@ -578,7 +561,7 @@ static void hc_tcache_flush(struct hc_heap *h, struct hc_tcache *tc, unsigned in
 		void *p = tc->bin[cls].head;
 
 		tc->bin[cls].head = *(void **)p;
-		tc->bin[cls].count--;
+		tc->bin[cls].room++;
 		hc_slab_push(h, p);
 	}
 }
@@ -646,6 +629,10 @@ static struct hc_tcache *hc_tcache_new(struct hc_heap *h)
 	if (tc) {
 		tc->orphan = 0;
 	} else if ((tc = calloc(1, sizeof(*tc)))) {
+		unsigned int c;
+
+		for (c = 0; c < HC_NCLASSES; c++)
+			tc->bin[c].room = 2u * hc_classes[c].batch;
 		tc->heap = h;
 		tc->next = h->tcaches;
 		h->tcaches = tc;
@@ -654,7 +641,7 @@ static struct hc_tcache *hc_tcache_new(struct hc_heap *h)
 	if (!tc)
 		return NULL;
 	memmove(&hc_tls[1], &hc_tls[0], (HC_TLS_SLOTS - 1) * sizeof(hc_tls[0]));
-	hc_tls[0] = (struct hc_tls){ h, h->serial, tc };
+	hc_tls[0] = (struct hc_tls){ h->serial, tc, h };
 	if (!hc_tls_registered) {
 		hc_tls_registered = 1;
 		pthread_setspecific(hc_thread_key, (void *)1);
@@ -836,13 +823,13 @@ static void *hc_alloc_slot(struct hc_heap *h, size_t size, unsigned int flags, e
 				break;
 			*(void **)p = tc->bin[cls].head;
 			tc->bin[cls].head = p;
-			tc->bin[cls].count++;
+			tc->bin[cls].room--;
 		}
 	}
 	if (tc && tc->bin[cls].head) {
 		p = tc->bin[cls].head;
 		tc->bin[cls].head = *(void **)p;
-		tc->bin[cls].count--;
+		tc->bin[cls].room++;
 	} else {
 		p = hc_slab_pop(h, cls);
 	}
@@ -855,12 +842,12 @@ static void *hc_alloc_slot(struct hc_heap *h, size_t size, unsigned int flags, e
 }
 
 /* Tag a slot just taken from a list busy with @size. */
-static inline void hc_slot_busy(struct hc_heap *h, void *p, unsigned int cls, size_t size)
+static inline void hc_slot_busy(struct hc_heap *h, void *p, size_t size)
 {
 	uint64_t raw = (*hc_tag_of(p) ^ h->key) & ~(TAG_CHECK | TAG_STATE |
-						   TAG_UNUSED_MASK << TAG_UNUSED_SHIFT);
+						   TAG_SIZE_MASK << TAG_SIZE_SHIFT);
 
-	raw |= TAG_BUSY | (uint64_t)(hc_slot_capacity(cls) - size) << TAG_UNUSED_SHIFT;
+	raw |= TAG_BUSY | (uint64_t)size << TAG_SIZE_SHIFT;
 	*hc_tag_of(p) = hc_tag_encode(h, raw, 0);
 }
 
@@ -873,8 +860,7 @@ static void *hc_alloc_block(struct hc_heap *h, size_t size, unsigned int flags, 
 	hc_heap_lock(h, flags);
 	b = hc_block_alloc(h, units, &s);
 	if (b)
-		hc_block_set(h, b, hc_busy_raw(TAG_BLOCK,
-					       (size_t)b->units * HC_UNIT - HC_UNIT - size, 0));
+		hc_block_set(h, b, hc_busy_raw(TAG_BLOCK, size, 0));
 	hc_heap_unlock(h, flags);
 	if (!b) {
 		*res = HC_NO_MEMORY;
@@ -885,29 +871,17 @@ static void *hc_alloc_block(struct hc_heap *h, size_t size, unsigned int flags, 
 
 void *hc_alloc(struct hc_heap *h, size_t size, unsigned int flags, enum hc_result *res)
 {
-	void *p;
+	void *p = hc_alloc_fast(h, size, flags);
 
-	if (__builtin_expect(size <= HC_LFH_MAX && h->lfh, 1)) {
-		unsigned int cls = hc_class(size);
-		struct hc_tcache *tc = hc_tcache(h);
-
-		p = NULL;
-		if (__builtin_expect(tc != NULL, 1)) {
-			hc_enter(tc);
-			if (__builtin_expect(!__atomic_load_n(&h->stop, __ATOMIC_RELAXED), 1) &&
-			    (p = tc->bin[cls].head)) {
-				tc->bin[cls].head = *(void **)p;
-				tc->bin[cls].count--;
-				hc_slot_busy(h, p, cls, size);
-			}
-			hc_leave(tc);
-		}
-		if (!p) {
-			p = hc_alloc_slot(h, size, flags, res);
-			if (!p)
-				return NULL;
-			hc_slot_busy(h, p, cls, size);
-		}
+	if (p) {
+		*res = HC_OK;
+		return p;
+	}
+	if (size <= HC_LFH_MAX && h->lfh) {
+		p = hc_alloc_slot(h, size, flags, res);
+		if (!p)
+			return NULL;
+		hc_slot_busy(h, p, size);
 	} else if (size > HC_LARGE_THRESHOLD) {
 		if (h->maximum) {
 			*res = HC_NO_MEMORY;
@@ -972,14 +946,14 @@ static enum hc_result hc_free_locked(struct hc_heap *h, void *p, unsigned int fl
 		struct hc_tcache *tc = (flags & HC_UNLOCKED) ? NULL : hc_tcache(h);
 
 		*hc_tag_of(p) = hc_tag_encode(h, (raw & ~(TAG_STATE | TAG_USER |
-							  TAG_UNUSED_MASK << TAG_UNUSED_SHIFT)) |
+							  TAG_SIZE_MASK << TAG_SIZE_SHIFT)) |
 					      TAG_FREE, 0);
 		if (tc) {
-			if (tc->bin[cls].count >= 2u * hc_classes[cls].batch)
+			if (!tc->bin[cls].room)
 				hc_tcache_flush(h, tc, cls, hc_classes[cls].batch);
 			*(void **)p = tc->bin[cls].head;
 			tc->bin[cls].head = p;
-			tc->bin[cls].count++;
+			tc->bin[cls].room--;
 		} else {
 			hc_slab_push(h, p);
 		}
@@ -993,35 +967,8 @@ enum hc_result hc_free(struct hc_heap *h, void *p, unsigned int flags)
 {
 	enum hc_result r;
 
-	if (__builtin_expect(h->lfh && (uintptr_t)p % HC_ALIGN == 0, 1)) {
-		struct hc_tcache *tc = hc_tcache(h);
-
-		if (tc && hc_segment_of(h, p)) {
-			uint64_t raw = hc_tag_decode(h, *hc_tag_of(p), 0);
-			unsigned int cls = (raw >> TAG_CLASS_SHIFT) & 0xff;
-
-			if ((raw & (TAG_KIND | TAG_STATE)) == (TAG_SLOT | TAG_BUSY) &&
-			    cls < HC_NCLASSES) {
-				int done = 0;
-
-				hc_enter(tc);
-				if (!__atomic_load_n(&h->stop, __ATOMIC_RELAXED) &&
-				    tc->bin[cls].count < 2u * hc_classes[cls].batch) {
-					*hc_tag_of(p) = hc_tag_encode(
-						h, (raw & ~(TAG_STATE | TAG_USER |
-							    TAG_UNUSED_MASK << TAG_UNUSED_SHIFT)) |
-						   TAG_FREE, 0);
-					*(void **)p = tc->bin[cls].head;
-					tc->bin[cls].head = p;
-					tc->bin[cls].count++;
-					done = 1;
-				}
-				hc_leave(tc);
-				if (done)
-					return HC_OK;
-			}
-		}
-	}
+	if (hc_free_fast(h, p))
+		return HC_OK;
 	hc_heap_lock(h, flags);
 	r = hc_free_locked(h, p, flags);
 	hc_heap_unlock(h, flags);
@@ -1065,7 +1012,8 @@ static size_t hc_asked(uint64_t raw, size_t cap, const struct hc_large *l)
 {
 	if (l)
 		return l->asked;
-	return cap - ((raw >> TAG_UNUSED_SHIFT) & TAG_UNUSED_MASK);
+	(void)cap;
+	return (raw >> TAG_SIZE_SHIFT) & TAG_SIZE_MASK;
 }
 
 size_t hc_size(struct hc_heap *h, const void *p, unsigned int flags)
@@ -1111,7 +1059,7 @@ int hc_set_user_flag(struct hc_heap *h, void *p, int on)
 static int hc_resize(struct hc_heap *h, void *p, size_t size, uint64_t raw, size_t cap,
 		     struct hc_segment *s, struct hc_large *l)
 {
-	uint64_t keep = raw & ~(TAG_UNUSED_MASK << TAG_UNUSED_SHIFT);
+	uint64_t keep = raw & ~(TAG_SIZE_MASK << TAG_SIZE_SHIFT);
 	struct hc_block *b, *n;
 	uint32_t units;
 
@@ -1124,7 +1072,7 @@ static int hc_resize(struct hc_heap *h, void *p, size_t size, uint64_t raw, size
 	if ((raw & TAG_KIND) == TAG_SLOT) {
 		if (size > cap)
 			return 0;
-		*hc_tag_of(p) = hc_tag_encode(h, keep | (uint64_t)(cap - size) << TAG_UNUSED_SHIFT, 0);
+		*hc_tag_of(p) = hc_tag_encode(h, keep | (uint64_t)size << TAG_SIZE_SHIFT, 0);
 		return 1;
 	}
 	if (size > HC_LARGE_THRESHOLD)
@@ -1144,7 +1092,7 @@ static int hc_resize(struct hc_heap *h, void *p, size_t size, uint64_t raw, size
 		hc_fix_next(h, s, b);
 	}
 	hc_block_split(h, s, b, units);
-	hc_block_set(h, b, keep | ((size_t)b->units * HC_UNIT - HC_UNIT - size) << TAG_UNUSED_SHIFT);
+	hc_block_set(h, b, keep | (uint64_t)size << TAG_SIZE_SHIFT);
 	return 1;
 }
 

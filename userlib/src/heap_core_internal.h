@@ -17,6 +17,7 @@
 #define LIBNTMM_HEAP_CORE_INTERNAL_H
 
 #include <pthread.h>
+#include <string.h>
 
 #include "heap_core.h"
 
@@ -44,8 +45,8 @@
 #define TAG_LARGE		0x4000ULL	/* a block of its own pages */
 #define TAG_KIND		0x7000ULL
 #define TAG_USER		0x8000ULL
-#define TAG_UNUSED_SHIFT	16		/* 24 bits: capacity - size asked */
-#define TAG_UNUSED_MASK		0xffffffULL
+#define TAG_SIZE_SHIFT		16		/* 24 bits: the size asked (not large blocks) */
+#define TAG_SIZE_MASK		0xffffffULL
 #define TAG_CLASS_SHIFT		40		/* 8 bits (slots) */
 #define TAG_OFFSET_SHIFT	48		/* 16 bits: slot to slab, in units (slots) */
 
@@ -96,8 +97,16 @@ struct hc_tcache {
 	int orphan;			/* its thread is gone: free for another */
 	struct {
 		void *head;
-		uint32_t count;
+		uint32_t room;		/* how many more it may hold: 2 batches in all */
 	} bin[HC_NCLASSES];
+};
+
+/* This thread's caches, most recently used first; serial 0 for none. */
+#define HC_TLS_SLOTS 4
+struct hc_tls {
+	uint64_t serial;
+	struct hc_tcache *tc;
+	struct hc_heap *heap;
 };
 
 struct hc_large {		/* at the start of a large block's pages */
@@ -122,6 +131,8 @@ struct hc_heap {
 	size_t next_reserve;
 	unsigned int nsegs;	/* atomic: segments only ever get added */
 	struct hc_segment *segs[HC_MAX_SEGMENTS];
+	/* Where each segment's blocks' data may lie: [lo, hi), hi moving with its commit. */
+	uintptr_t seg_lo[HC_MAX_SEGMENTS], seg_hi[HC_MAX_SEGMENTS];
 	struct hc_slab *partial[HC_NCLASSES];
 	struct hc_block *bins[HC_NBINS];
 	uint64_t binmap[(HC_NBINS + 63) / 64];
@@ -131,6 +142,9 @@ struct hc_heap {
 };
 
 extern struct hc_class hc_classes[HC_NCLASSES];
+extern uint8_t hc_class_of[HC_LFH_MAX / HC_UNIT + 3];	/* by (size + 23) / 16 */
+extern int hc_asymmetric;				/* membarrier registered */
+extern __thread struct hc_tls hc_tls[HC_TLS_SLOTS] __attribute__((tls_model("initial-exec")));
 
 static inline uint64_t hc_check(uint64_t x)
 {
@@ -189,20 +203,99 @@ static inline size_t hc_slot_capacity(unsigned int cls)
 	return hc_classes[cls].stride - sizeof(uint64_t);
 }
 
-/* The segment holding data pointer @p, or NULL. */
-static inline struct hc_segment *hc_segment_of(struct hc_heap *h, const void *p)
+/* The index + 1 of the segment holding data pointer @p, or 0. */
+static inline unsigned int hc_segment_index(const struct hc_heap *h, const void *p)
 {
 	unsigned int i = __atomic_load_n(&h->nsegs, __ATOMIC_ACQUIRE);
 	uintptr_t a = (uintptr_t)p;
 
-	while (i--) {
-		struct hc_segment *s = h->segs[i];
+	while (i--)
+		if (a - h->seg_lo[i] < h->seg_hi[i] - h->seg_lo[i])
+			return i + 1;
+	return 0;
+}
 
-		if (a - (uintptr_t)(s->first + 1) <
-		    (uintptr_t)hc_segment_end(s) - (uintptr_t)(s->first + 1))
-			return s;
+/* The segment holding data pointer @p, or NULL. */
+static inline struct hc_segment *hc_segment_of(struct hc_heap *h, const void *p)
+{
+	unsigned int i = hc_segment_index(h, p);
+
+	return i ? h->segs[i - 1] : NULL;
+}
+
+/* --- the fast paths: this thread's cache, no lock ----------------------------------- */
+
+static inline void hc_enter(struct hc_tcache *tc)
+{
+	__atomic_store_n(&tc->active, 1, __ATOMIC_RELAXED);
+	if (hc_asymmetric)
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	else
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline void hc_leave(struct hc_tcache *tc)
+{
+	__atomic_store_n(&tc->active, 0, __ATOMIC_RELEASE);
+}
+
+/* A slot from this thread's cache of @h, or NULL (then hc_alloc decides). */
+static inline void *hc_alloc_fast(struct hc_heap *h, size_t size, unsigned int flags)
+{
+	struct hc_tcache *tc;
+	unsigned int cls;
+	uint64_t key, raw;
+	void *p = NULL;
+
+	if (size > HC_LFH_MAX || hc_tls[0].serial != h->serial)
+		return NULL;
+	tc = hc_tls[0].tc;
+	cls = hc_class_of[(size + 23) / HC_UNIT];
+	hc_enter(tc);
+	if (__builtin_expect(!__atomic_load_n(&h->stop, __ATOMIC_RELAXED), 1) &&
+	    (p = tc->bin[cls].head)) {
+		tc->bin[cls].head = *(void **)p;
+		tc->bin[cls].room++;
+		key = h->key;
+		raw = (*hc_tag_of(p) ^ key) & ~(TAG_CHECK | TAG_STATE | TAG_SIZE_MASK << TAG_SIZE_SHIFT);
+		raw |= TAG_BUSY | (uint64_t)size << TAG_SIZE_SHIFT;
+		*hc_tag_of(p) = (raw | hc_check(raw)) ^ key;
 	}
-	return NULL;
+	hc_leave(tc);
+	if (p && (flags & HC_ZERO))
+		memset(p, 0, size);
+	return p;
+}
+
+/* Free a busy slot into this thread's cache of @h: 1 if done, else hc_free decides. */
+static inline int hc_free_fast(struct hc_heap *h, void *p)
+{
+	struct hc_tcache *tc;
+	uint64_t key, raw;
+	unsigned int cls;
+	int done = 0;
+
+	if (hc_tls[0].serial != h->serial || (uintptr_t)p % HC_ALIGN || !hc_segment_index(h, p))
+		return 0;
+	key = h->key;
+	raw = *hc_tag_of(p) ^ key;
+	cls = (raw >> TAG_CLASS_SHIFT) & 0xff;
+	if ((raw & (TAG_KIND | TAG_STATE)) != (TAG_SLOT | TAG_BUSY) || cls >= HC_NCLASSES ||
+	    hc_check(raw & ~TAG_CHECK) != (raw & TAG_CHECK))
+		return 0;
+	tc = hc_tls[0].tc;
+	hc_enter(tc);
+	if (__builtin_expect(!__atomic_load_n(&h->stop, __ATOMIC_RELAXED), 1) && tc->bin[cls].room) {
+		raw = (raw & ~(TAG_CHECK | TAG_STATE | TAG_USER | TAG_SIZE_MASK << TAG_SIZE_SHIFT)) |
+		      TAG_FREE;
+		*hc_tag_of(p) = (raw | hc_check(raw)) ^ key;
+		*(void **)p = tc->bin[cls].head;
+		tc->bin[cls].head = p;
+		tc->bin[cls].room--;
+		done = 1;
+	}
+	hc_leave(tc);
+	return done;
 }
 
 /* The raw tag of the block at @p in @s (slot, block or slab), or 0 if corrupt. */

@@ -22,9 +22,9 @@ static void hc_whole_end(struct hc_heap *h)
 	hc_heap_unlock(h, 0);
 }
 
-static size_t hc_entry_asked(uint64_t raw, size_t cap)
+static size_t hc_entry_asked(uint64_t raw)
 {
-	return cap - ((raw >> TAG_UNUSED_SHIFT) & TAG_UNUSED_MASK);
+	return (raw >> TAG_SIZE_SHIFT) & TAG_SIZE_MASK;
 }
 
 /* --- walk ---------------------------------------------------------------------- */
@@ -40,7 +40,7 @@ static void hc_entry_block(struct hc_entry *e, void *data, uint64_t raw, size_t 
 	e->user_flag = !!(raw & TAG_USER);
 	if ((raw & TAG_STATE) == TAG_BUSY) {
 		e->kind = HC_ENTRY_BUSY;
-		e->size = hc_entry_asked(raw, cap);
+		e->size = hc_entry_asked(raw);
 	} else {
 		e->kind = HC_ENTRY_FREE;
 		e->size = cap;
