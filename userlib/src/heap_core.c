@@ -83,10 +83,22 @@ static inline size_t hc_round_up(size_t x, size_t to)
 
 /* --- locking ------------------------------------------------------------ */
 
+/*
+ * The slow paths hold the lock briefly: spin a little before sleeping, since
+ * a futex wait and wake cost more than most critical sections.
+ */
 void hc_heap_lock(struct hc_heap *h, unsigned int flags)
 {
-	if (!(h->flags & HC_NO_SERIALIZE) && !(flags & HC_UNLOCKED))
-		pthread_mutex_lock(&h->lock);
+	int i;
+
+	if ((h->flags & HC_NO_SERIALIZE) || (flags & HC_UNLOCKED))
+		return;
+	for (i = 0; i < 200; i++) {
+		if (!pthread_mutex_trylock(&h->lock))
+			return;
+		__builtin_ia32_pause();
+	}
+	pthread_mutex_lock(&h->lock);
 }
 
 void hc_heap_unlock(struct hc_heap *h, unsigned int flags)
@@ -438,13 +450,20 @@ static uint64_t hc_busy_raw(uint64_t kind, size_t size, uint64_t user)
 
 /* --- slabs ----------------------------------------------------------------- */
 
+static struct hc_slab **hc_partial(struct hc_heap *h, struct hc_tcache *owner, unsigned int cls)
+{
+	return owner ? &owner->partial[cls] : &h->partial[cls];
+}
+
 static void hc_slab_list(struct hc_heap *h, struct hc_slab *sl)
 {
+	struct hc_slab **head = hc_partial(h, sl->owner, sl->cls);
+
 	sl->prev = NULL;
-	sl->next = h->partial[sl->cls];
+	sl->next = *head;
 	if (sl->next)
 		sl->next->prev = sl;
-	h->partial[sl->cls] = sl;
+	*head = sl;
 	sl->listed = 1;
 }
 
@@ -453,13 +472,13 @@ static void hc_slab_unlist(struct hc_heap *h, struct hc_slab *sl)
 	if (sl->prev)
 		sl->prev->next = sl->next;
 	else
-		h->partial[sl->cls] = sl->next;
+		*hc_partial(h, sl->owner, sl->cls) = sl->next;
 	if (sl->next)
 		sl->next->prev = sl->prev;
 	sl->listed = 0;
 }
 
-static struct hc_slab *hc_slab_new(struct hc_heap *h, unsigned int cls)
+static struct hc_slab *hc_slab_new(struct hc_heap *h, struct hc_tcache *owner, unsigned int cls)
 {
 	uint32_t stride = hc_classes[cls].stride;
 	struct hc_segment *s;
@@ -475,6 +494,7 @@ static struct hc_slab *hc_slab_new(struct hc_heap *h, unsigned int cls)
 	memset(sl, 0, sizeof(*sl));
 	sl->magic = HC_SLAB_MAGIC ^ h->key;
 	sl->seg = s;
+	sl->owner = owner;
 	sl->cls = (uint16_t)cls;
 	sl->slots = (char *)hc_round_up((uintptr_t)(sl + 1) + sizeof(uint64_t), HC_UNIT) -
 		    sizeof(uint64_t);
@@ -503,13 +523,13 @@ void hc_slab_release(struct hc_heap *h, struct hc_slab *sl)
 	hc_block_release(h, sl->seg, b);
 }
 
-/* A free slot of @cls (tagged free), or NULL; locked. */
-static void *hc_slab_pop(struct hc_heap *h, unsigned int cls)
+/* A free slot of @cls (tagged free) from @tc's slabs (or the heap's), or NULL; locked. */
+static void *hc_slab_pop(struct hc_heap *h, struct hc_tcache *tc, unsigned int cls)
 {
-	struct hc_slab *sl = h->partial[cls];
+	struct hc_slab *sl = *hc_partial(h, tc, cls);
 	void *p;
 
-	if (!sl && !(sl = hc_slab_new(h, cls)))
+	if (!sl && !(sl = hc_slab_new(h, tc, cls)))
 		return NULL;
 	p = sl->free;
 	sl->free = *(void **)p;
@@ -628,9 +648,10 @@ static struct hc_tcache *hc_tcache_new(struct hc_heap *h)
 		;
 	if (tc) {
 		tc->orphan = 0;
-	} else if ((tc = calloc(1, sizeof(*tc)))) {
+	} else if ((tc = aligned_alloc(64, (sizeof(*tc) + 63) & ~(size_t)63))) {
 		unsigned int c;
 
+		memset(tc, 0, sizeof(*tc));
 		for (c = 0; c < HC_NCLASSES; c++)
 			tc->bin[c].room = 2u * hc_classes[c].batch;
 		tc->heap = h;
@@ -818,7 +839,7 @@ static void *hc_alloc_slot(struct hc_heap *h, size_t size, unsigned int flags, e
 		uint32_t n = hc_classes[cls].batch;
 
 		while (n--) {
-			p = hc_slab_pop(h, cls);
+			p = hc_slab_pop(h, tc, cls);
 			if (!p)
 				break;
 			*(void **)p = tc->bin[cls].head;
@@ -831,7 +852,7 @@ static void *hc_alloc_slot(struct hc_heap *h, size_t size, unsigned int flags, e
 		tc->bin[cls].head = *(void **)p;
 		tc->bin[cls].room++;
 	} else {
-		p = hc_slab_pop(h, cls);
+		p = hc_slab_pop(h, NULL, cls);
 	}
 	hc_heap_unlock(h, flags);
 	if (!p) {

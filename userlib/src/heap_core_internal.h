@@ -25,7 +25,7 @@
 #define HC_LFH_MAX		1024	/* requests up to this go to the front end */
 #define HC_NCLASSES		41
 #define HC_SLAB_BYTES		16384
-#define HC_TCACHE_BYTES		4096	/* what a thread caches of a class, about */
+#define HC_TCACHE_BYTES		8192	/* what a thread caches of a class, about */
 #define HC_MAX_SEGMENTS		64
 #define HC_NBINS		160	/* units 0..127 exact, then one per power of two */
 #define HC_SEGMENT_MIN		(1UL << 20)
@@ -75,9 +75,12 @@ struct hc_segment {
 	unsigned int index;
 };
 
+struct hc_tcache;
+
 struct hc_slab {		/* at a slab block's data */
 	uint64_t magic;
-	struct hc_slab *next, *prev;	/* the class's slabs with free slots */
+	struct hc_slab *next, *prev;	/* its owner's slabs of the class with free slots */
+	struct hc_tcache *owner;	/* the thread cache it serves, or NULL: the heap's */
 	void *free;			/* free slots, linked through their data */
 	struct hc_segment *seg;
 	char *slots;			/* slot 0's tag */
@@ -95,6 +98,8 @@ struct hc_tcache {
 	struct hc_heap *heap;
 	int active;			/* atomic: a fast path is running */
 	int orphan;			/* its thread is gone: free for another */
+	/* Slabs that serve this cache only, so that threads share no lines. */
+	struct hc_slab *partial[HC_NCLASSES];
 	struct {
 		void *head;
 		uint32_t room;		/* how many more it may hold: 2 batches in all */

@@ -300,13 +300,18 @@ size_t hc_compact(struct hc_heap *h, unsigned int flags)
 	hc_whole(h);
 	hc_flush_all(h);
 	for (i = 0; i < HC_NCLASSES; i++) {
-		struct hc_slab *sl, *next;
+		struct hc_tcache *tc = NULL;
 
-		for (sl = h->partial[i]; sl; sl = next) {
-			next = sl->next;
-			if (!sl->used)
-				hc_slab_release(h, sl);
-		}
+		do {
+			struct hc_slab *sl, *next;
+
+			for (sl = tc ? tc->partial[i] : h->partial[i]; sl; sl = next) {
+				next = sl->next;
+				if (!sl->used)
+					hc_slab_release(h, sl);
+			}
+			tc = tc ? tc->next : h->tcaches;
+		} while (tc);
 	}
 	for (i = 0; i < h->nsegs; i++)
 		hc_trim(h, h->segs[i], 0);
