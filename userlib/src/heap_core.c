@@ -676,10 +676,10 @@ struct hc_large *hc_large_of(struct hc_heap *h, const void *p)
 {
 	struct hc_large *l;
 
-	if (((uintptr_t)p - HC_LARGE_HEADER) % HC_GRANULARITY)
+	if ((uintptr_t)p % HC_GRANULARITY)
 		return NULL;
 	for (l = h->large; l; l = l->next)
-		if ((char *)(l + 1) == p)
+		if (l->base == p)
 			return l;
 	return NULL;
 }
@@ -687,10 +687,11 @@ struct hc_large *hc_large_of(struct hc_heap *h, const void *p)
 static void *hc_large_alloc(struct hc_heap *h, size_t size, unsigned int flags,
 			    enum hc_result *res)
 {
-	size_t total = hc_round_up(size + HC_LARGE_HEADER, HC_PAGE);
-	struct hc_large *l;
+	size_t total = hc_round_up(size, HC_PAGE);
+	struct hc_large *l = size > SIZE_MAX / 2 ? NULL : malloc(sizeof(*l));
 
-	if (size > SIZE_MAX / 2 || !(l = h->pages.alloc(h->pages.ctx, total, h->flags & HC_EXECUTE))) {
+	if (!l || !(l->base = h->pages.alloc(h->pages.ctx, total, h->flags & HC_EXECUTE))) {
+		free(l);
 		*res = HC_NO_MEMORY;
 		return NULL;
 	}
@@ -705,7 +706,7 @@ static void *hc_large_alloc(struct hc_heap *h, size_t size, unsigned int flags,
 	h->large = l;
 	hc_heap_unlock(h, flags);
 	*res = HC_OK;
-	return l + 1;	/* fresh pages are zero */
+	return l->base;	/* fresh pages are zero */
 }
 
 static void hc_large_free(struct hc_heap *h, struct hc_large *l)
@@ -716,7 +717,8 @@ static void hc_large_free(struct hc_heap *h, struct hc_large *l)
 		h->large = l->next;
 	if (l->next)
 		l->next->prev = l->prev;
-	h->pages.release(h->pages.ctx, l);
+	h->pages.release(h->pages.ctx, l->base);
+	free(l);
 }
 
 /* --- create, destroy ----------------------------------------------------------- */
@@ -1016,7 +1018,7 @@ static uint64_t hc_busy(struct hc_heap *h, const void *p, size_t *cap, struct hc
 		if ((raw & (TAG_KIND | TAG_STATE)) != (TAG_LARGE | TAG_BUSY))
 			return 0;
 		*lp = l;
-		*cap = l->size - HC_LARGE_HEADER;
+		*cap = l->size;
 		return raw;
 	}
 	raw = hc_block_tag(h, s, p);

@@ -4,7 +4,7 @@
  * heap_core_walk.c (walk, validation, summary, compaction).
  *
  * A heap is segments (reservations committed from their start as they
- * grow) and large blocks (pages of their own). A segment holds back-end
+ * grow) and large blocks (pages of their own, their descriptors apart). A segment holds back-end
  * blocks end to end, each behind a 16-byte header (the sizes of it and of
  * its predecessor, in 16-byte units, and a tag); the last block reaches the
  * committed end. Free blocks wait in bins. A slab is a busy back-end block
@@ -32,7 +32,6 @@
 #define HC_SEGMENT_MAX		(64UL << 20)
 #define HC_GROW_MIN		(64UL << 10)	/* commit at least this much at a time */
 #define HC_DECOMMIT_SLACK	(64UL << 10)	/* free committed space kept at a segment's end */
-#define HC_LARGE_HEADER		64
 
 /* Tag bits, before encoding. */
 #define TAG_CHECK		0xffULL
@@ -114,12 +113,17 @@ struct hc_tls {
 	struct hc_heap *heap;
 };
 
-struct hc_large {		/* at the start of a large block's pages */
+/*
+ * A large block's descriptor, kept apart (malloc) as Windows keeps its big
+ * pool's: the block is its pages alone, page-aligned, and an allocation that
+ * nobody touches costs what VirtualAlloc costs.
+ */
+struct hc_large {
 	struct hc_large *next, *prev;
+	char *base;		/* the block */
 	size_t size;		/* of the allocation */
 	size_t asked;		/* the block's size */
-	uint64_t pad[3];
-	uint64_t tag;		/* just before the data */
+	uint64_t tag;
 };
 
 struct hc_heap {

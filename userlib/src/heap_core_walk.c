@@ -77,7 +77,7 @@ static int hc_emit_block(struct hc_heap *h, struct hc_segment *s, struct hc_bloc
 static int hc_emit_large(struct hc_large *l, struct hc_entry *e)
 {
 	memset(e, 0, sizeof(*e));
-	e->data = l + 1;
+	e->data = l->base;
 	e->kind = HC_ENTRY_LARGE;
 	e->size = l->asked;
 	e->overhead = (unsigned int)(l->size - l->asked);
