@@ -928,7 +928,6 @@ uint64_t hc_block_tag(struct hc_heap *h, struct hc_segment *s, const void *p)
 {
 	uint64_t raw;
 
-	(void)s;
 	if ((uintptr_t)p % HC_ALIGN == 0) {
 		const struct hc_block *b = hc_block_of(p);
 
@@ -1031,11 +1030,10 @@ static uint64_t hc_busy(struct hc_heap *h, const void *p, size_t *cap, struct hc
 	return raw;
 }
 
-static size_t hc_asked(uint64_t raw, size_t cap, const struct hc_large *l)
+static size_t hc_asked(uint64_t raw, const struct hc_large *l)
 {
 	if (l)
 		return l->asked;
-	(void)cap;
 	return (raw >> TAG_SIZE_SHIFT) & TAG_SIZE_MASK;
 }
 
@@ -1049,7 +1047,7 @@ size_t hc_size(struct hc_heap *h, const void *p, unsigned int flags)
 	hc_heap_lock(h, flags);
 	raw = hc_busy(h, p, &cap, &s, &l);
 	if (raw)
-		n = hc_asked(raw, cap, l);
+		n = hc_asked(raw, l);
 	hc_heap_unlock(h, flags);
 	return n;
 }
@@ -1134,7 +1132,7 @@ void *hc_realloc(struct hc_heap *h, void *p, size_t size, unsigned int flags, en
 		*res = HC_CORRUPT;
 		return NULL;
 	}
-	old = hc_asked(raw, cap, l);
+	old = hc_asked(raw, l);
 	if (hc_resize(h, p, size, raw, cap, s, l)) {
 		hc_heap_unlock(h, flags);
 		if ((flags & HC_ZERO) && size > old)

@@ -30,7 +30,7 @@ struct hc_pages {
 
 #define HC_PAGE			4096UL
 #define HC_GRANULARITY		0x10000UL
-/* Blocks above this come from pages->alloc (Windows x64 uses 512 KiB for ours). */
+/* Blocks above this come from pages->alloc, pages of their own (growable heaps). */
 #define HC_LARGE_THRESHOLD	(512UL * 1024)
 #define HC_ALIGN		16
 

@@ -88,8 +88,7 @@ struct hc_slab {		/* at a slab block's data */
 
 struct hc_class {
 	uint32_t stride;	/* tag + capacity */
-	uint16_t nslots;	/* per slab */
-	uint16_t batch;		/* slots moved between a thread cache and the slabs */
+	uint32_t batch;		/* slots moved between a thread cache and the slabs */
 };
 
 struct hc_tcache {
