@@ -26,7 +26,7 @@
 #include "heap_core_internal.h"
 
 struct hc_class hc_classes[HC_NCLASSES];
-uint8_t hc_class_of[HC_LFH_MAX / HC_UNIT + 3];
+uint8_t hc_class_of[HC_LFH_MAX / HC_UNIT + 2];
 int hc_asymmetric;
 __thread struct hc_tls hc_tls[HC_TLS_SLOTS] __attribute__((tls_model("initial-exec")));
 static pthread_once_t hc_once = PTHREAD_ONCE_INIT;
@@ -47,7 +47,7 @@ static void hc_after_fork(void)
 	memset(hc_tls, 0, sizeof(hc_tls));
 }
 
-/* Size classes: 16-byte strides to 256, 32 to 512, 64 to 1024, one for 1024. */
+/* Size classes (HC_NCLASSES): strides of 16 to 256, 32 to 512, 64 to 1024, then 1040 for 1 KiB. */
 static void hc_init(void)
 {
 	unsigned int c = 0, stride = 16, i;

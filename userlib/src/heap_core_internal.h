@@ -23,7 +23,7 @@
 
 #define HC_UNIT			16
 #define HC_LFH_MAX		1024	/* requests up to this go to the front end */
-#define HC_NCLASSES		41
+#define HC_NCLASSES		33	/* strides 16-256 by 16, to 512 by 32, to 1024 by 64, and 1040 */
 #define HC_SLAB_BYTES		16384
 #define HC_TCACHE_BYTES		8192	/* what a thread caches of a class, about */
 #define HC_MAX_SEGMENTS		64
@@ -150,7 +150,7 @@ struct hc_heap {
 };
 
 extern struct hc_class hc_classes[HC_NCLASSES];
-extern uint8_t hc_class_of[HC_LFH_MAX / HC_UNIT + 3];	/* by (size + 23) / 16 */
+extern uint8_t hc_class_of[HC_LFH_MAX / HC_UNIT + 2];	/* by (size + 23) / 16 */
 extern int hc_asymmetric;				/* membarrier registered */
 extern __thread struct hc_tls hc_tls[HC_TLS_SLOTS] __attribute__((tls_model("initial-exec")));
 
