@@ -89,8 +89,17 @@ build/tests/host/nt_rules_test: tests/host/nt_rules_test.c module/vm/nt_rules.c 
 	@mkdir -p $(@D)
 	$(CC) $(HOST_TEST_CFLAGS) $< -o $@
 
-host-test: build/tests/host/nt_rules_test userlib
+# libntmm's heap allocator, pure, over an mmap page provider.
+HEAP_CORE_SRCS := userlib/src/heap_core.c userlib/src/heap_core_walk.c
+build/tests/host/heap_core_test: tests/host/heap_core_test.c $(HEAP_CORE_SRCS) \
+		userlib/src/heap_core.h userlib/src/heap_core_internal.h tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O1 -g -pthread -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -Itests $< $(HEAP_CORE_SRCS) -o $@
+
+host-test: build/tests/host/nt_rules_test build/tests/host/heap_core_test userlib
 	build/tests/host/nt_rules_test
+	build/tests/host/heap_core_test
 	tests/host/shared_lib_test.sh
 
 check:
@@ -100,10 +109,18 @@ build/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< $(LIB_A) -o $@
 
+# Linked dynamically: it opens Debian's libmimalloc.so.2 (there is no static one).
+MIMALLOC_SO := /usr/lib/x86_64-linux-gnu/libmimalloc.so.2
+build/bench/heap_bench: bench/heap_bench.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O2 -g -pthread -Iuserlib/include -Iuapi $< $(LIB_A) -ldl -o $@
+
 # (i) needs a block device (--disk); the 4-thread row of (e) a VM with 4 CPUs (--nodes 4).
 bench: build/bench/vm_bench
 	scripts/vm-run --kernel 6.12 --mem 3G --disk 256M build/bench/vm_bench
 	scripts/vm-run --kernel 6.12 --mem 3G --nodes 4 build/bench/vm_bench e4
+	bash -c '. scripts/lib.sh && need_pkgs libmimalloc-dev' && $(MAKE) build/bench/heap_bench
+	scripts/vm-run --kernel 6.12 --with $(MIMALLOC_SO) build/bench/heap_bench
 	scripts/vm-run --kernel 6.12 --build-module bench/pool_bench bench/pool_bench/show
 
 demo: build/examples/sysinfo

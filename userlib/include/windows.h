@@ -139,6 +139,9 @@ typedef const WCHAR *LPCWSTR;
 #define STATUS_GUARD_PAGE_VIOLATION	((DWORD)0x80000001L)
 #define STATUS_ACCESS_VIOLATION		((DWORD)0xC0000005L)
 #define STATUS_COMMITMENT_LIMIT		((DWORD)0xC000012DL)
+#define STATUS_NO_MEMORY		((DWORD)0xC0000017L)
+#define STATUS_NONCONTINUABLE_EXCEPTION	((DWORD)0xC0000025L)
+#define STATUS_HEAP_CORRUPTION		((DWORD)0xC0000374L)
 
 /* Win32 error codes (winerror.h) that the memory manager returns. */
 #define ERROR_SUCCESS			0L
@@ -155,7 +158,9 @@ typedef const WCHAR *LPCWSTR;
 #define ERROR_INVALID_PARAMETER		87L
 #define ERROR_CALL_NOT_IMPLEMENTED	120L
 #define ERROR_INSUFFICIENT_BUFFER	122L
+#define ERROR_DISCARDED			157L
 #define ERROR_NOT_LOCKED		158L
+#define ERROR_NO_MORE_ITEMS		259L
 #define ERROR_ALREADY_EXISTS		183L
 #define ERROR_MR_MID_NOT_FOUND		317L
 #define ERROR_INVALID_ADDRESS		487L
@@ -223,6 +228,7 @@ typedef struct _MEMORYSTATUSEX {
 #define EXCEPTION_CONTINUE_EXECUTION	(-1)
 #define EXCEPTION_CONTINUE_SEARCH	0
 #define EXCEPTION_EXECUTE_HANDLER	1
+#define EXCEPTION_NONCONTINUABLE	0x1
 #define EXCEPTION_ACCESS_VIOLATION	STATUS_ACCESS_VIOLATION
 #define EXCEPTION_GUARD_PAGE		STATUS_GUARD_PAGE_VIOLATION
 #define CONTEXT_AMD64			0x00100000L
@@ -342,6 +348,8 @@ typedef struct _MEM_ADDRESS_REQUIREMENTS {
 /* errhandlingapi.h */
 PVOID WINAPI AddVectoredExceptionHandler(ULONG First, PVECTORED_EXCEPTION_HANDLER Handler);
 ULONG WINAPI RemoveVectoredExceptionHandler(PVOID Handle);
+void WINAPI RaiseException(DWORD dwExceptionCode, DWORD dwExceptionFlags,
+			   DWORD nNumberOfArguments, const ULONG_PTR *lpArguments);
 
 DWORD WINAPI GetLastError(void);
 void WINAPI SetLastError(DWORD dwErrCode);
@@ -391,6 +399,140 @@ PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T Size,
 			   ULONG AllocationType, ULONG PageProtection,
 			   MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ParameterCount);
 SIZE_T WINAPI GetLargePageMinimum(void);
+
+/* winnt.h and heapapi.h: heaps. */
+#define HEAP_NO_SERIALIZE		0x00000001
+#define HEAP_GROWABLE			0x00000002
+#define HEAP_GENERATE_EXCEPTIONS	0x00000004
+#define HEAP_ZERO_MEMORY		0x00000008
+#define HEAP_REALLOC_IN_PLACE_ONLY	0x00000010
+#define HEAP_CREATE_ENABLE_EXECUTE	0x00040000
+/* libntmm's own: this heap is a page heap (as NTMM_PAGEHEAP=1 makes every heap). */
+#define NTMM_HEAP_CREATE_PAGE_HEAP	0x01000000
+
+#define PROCESS_HEAP_REGION		0x0001
+#define PROCESS_HEAP_UNCOMMITTED_RANGE	0x0002
+#define PROCESS_HEAP_ENTRY_BUSY		0x0004
+#define PROCESS_HEAP_SEG_ALLOC		0x0008
+#define PROCESS_HEAP_ENTRY_MOVEABLE	0x0010
+#define PROCESS_HEAP_ENTRY_DDESHARE	0x0020
+
+typedef struct _PROCESS_HEAP_ENTRY {
+	PVOID lpData;
+	DWORD cbData;
+	BYTE cbOverhead;
+	BYTE iRegionIndex;
+	WORD wFlags;
+	union {
+		struct {
+			HANDLE hMem;
+			DWORD dwReserved[3];
+		} Block;
+		struct {
+			DWORD dwCommittedSize;
+			DWORD dwUnCommittedSize;
+			LPVOID lpFirstBlock;
+			LPVOID lpLastBlock;
+		} Region;
+	};
+} PROCESS_HEAP_ENTRY, *LPPROCESS_HEAP_ENTRY, *PPROCESS_HEAP_ENTRY;
+
+typedef enum _HEAP_INFORMATION_CLASS {
+	HeapCompatibilityInformation = 0,
+	HeapEnableTerminationOnCorruption = 1,
+	HeapOptimizeResources = 3,
+} HEAP_INFORMATION_CLASS;
+
+#define HEAP_OPTIMIZE_RESOURCES_CURRENT_VERSION	1
+
+typedef struct _HEAP_OPTIMIZE_RESOURCES_INFORMATION {
+	DWORD Version;
+	DWORD Flags;
+} HEAP_OPTIMIZE_RESOURCES_INFORMATION, *PHEAP_OPTIMIZE_RESOURCES_INFORMATION;
+
+typedef struct _HEAP_SUMMARY {
+	DWORD cb;
+	SIZE_T cbAllocated;
+	SIZE_T cbCommitted;
+	SIZE_T cbReserved;
+	SIZE_T cbMaxReserve;
+} HEAP_SUMMARY, *PHEAP_SUMMARY, *LPHEAP_SUMMARY;
+
+HANDLE WINAPI GetProcessHeap(void);
+DWORD WINAPI GetProcessHeaps(DWORD NumberOfHeaps, PHANDLE ProcessHeaps);
+HANDLE WINAPI HeapCreate(DWORD flOptions, SIZE_T dwInitialSize, SIZE_T dwMaximumSize);
+BOOL WINAPI HeapDestroy(HANDLE hHeap);
+LPVOID WINAPI HeapAlloc(HANDLE hHeap, DWORD dwFlags, SIZE_T dwBytes);
+LPVOID WINAPI HeapReAlloc(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem, SIZE_T dwBytes);
+BOOL WINAPI HeapFree(HANDLE hHeap, DWORD dwFlags, LPVOID lpMem);
+SIZE_T WINAPI HeapSize(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
+BOOL WINAPI HeapValidate(HANDLE hHeap, DWORD dwFlags, LPCVOID lpMem);
+SIZE_T WINAPI HeapCompact(HANDLE hHeap, DWORD dwFlags);
+BOOL WINAPI HeapLock(HANDLE hHeap);
+BOOL WINAPI HeapUnlock(HANDLE hHeap);
+BOOL WINAPI HeapWalk(HANDLE hHeap, LPPROCESS_HEAP_ENTRY lpEntry);
+BOOL WINAPI HeapSummary(HANDLE hHeap, DWORD dwFlags, LPHEAP_SUMMARY lpSummary);
+BOOL WINAPI HeapSetInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass,
+			       PVOID HeapInformation, SIZE_T HeapInformationLength);
+BOOL WINAPI HeapQueryInformation(HANDLE HeapHandle, HEAP_INFORMATION_CLASS HeapInformationClass,
+				 PVOID HeapInformation, SIZE_T HeapInformationLength,
+				 PSIZE_T ReturnLength);
+
+/* winbase.h: the local and global heaps, both the process heap. */
+typedef HANDLE HGLOBAL;
+typedef HANDLE HLOCAL;
+
+#define GMEM_FIXED			0x0000
+#define GMEM_MOVEABLE			0x0002
+#define GMEM_NOCOMPACT			0x0010
+#define GMEM_NODISCARD			0x0020
+#define GMEM_ZEROINIT			0x0040
+#define GMEM_MODIFY			0x0080
+#define GMEM_DISCARDABLE		0x0100
+#define GMEM_NOT_BANKED			0x1000
+#define GMEM_SHARE			0x2000
+#define GMEM_DDESHARE			0x2000
+#define GMEM_NOTIFY			0x4000
+#define GMEM_LOWER			GMEM_NOT_BANKED
+#define GMEM_VALID_FLAGS		0x7F72
+#define GMEM_INVALID_HANDLE		0x8000
+#define GMEM_DISCARDED			0x4000
+#define GMEM_LOCKCOUNT			0x00FF
+#define GHND				(GMEM_MOVEABLE | GMEM_ZEROINIT)
+#define GPTR				(GMEM_FIXED | GMEM_ZEROINIT)
+
+#define LMEM_FIXED			0x0000
+#define LMEM_MOVEABLE			0x0002
+#define LMEM_NOCOMPACT			0x0010
+#define LMEM_NODISCARD			0x0020
+#define LMEM_ZEROINIT			0x0040
+#define LMEM_MODIFY			0x0080
+#define LMEM_DISCARDABLE		0x0F00
+#define LMEM_VALID_FLAGS		0x0F72
+#define LMEM_INVALID_HANDLE		0x8000
+#define LMEM_DISCARDED			0x4000
+#define LMEM_LOCKCOUNT			0x00FF
+#define LHND				(LMEM_MOVEABLE | LMEM_ZEROINIT)
+#define LPTR				(LMEM_FIXED | LMEM_ZEROINIT)
+#define NONZEROLHND			LMEM_MOVEABLE
+#define NONZEROLPTR			LMEM_FIXED
+
+HGLOBAL WINAPI GlobalAlloc(UINT uFlags, SIZE_T dwBytes);
+HGLOBAL WINAPI GlobalReAlloc(HGLOBAL hMem, SIZE_T dwBytes, UINT uFlags);
+HGLOBAL WINAPI GlobalFree(HGLOBAL hMem);
+LPVOID WINAPI GlobalLock(HGLOBAL hMem);
+BOOL WINAPI GlobalUnlock(HGLOBAL hMem);
+SIZE_T WINAPI GlobalSize(HGLOBAL hMem);
+UINT WINAPI GlobalFlags(HGLOBAL hMem);
+HGLOBAL WINAPI GlobalHandle(LPCVOID pMem);
+HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
+HLOCAL WINAPI LocalReAlloc(HLOCAL hMem, SIZE_T uBytes, UINT uFlags);
+HLOCAL WINAPI LocalFree(HLOCAL hMem);
+LPVOID WINAPI LocalLock(HLOCAL hMem);
+BOOL WINAPI LocalUnlock(HLOCAL hMem);
+SIZE_T WINAPI LocalSize(HLOCAL hMem);
+UINT WINAPI LocalFlags(HLOCAL hMem);
+HLOCAL WINAPI LocalHandle(LPCVOID pMem);
 
 /* sysinfoapi.h */
 BOOL WINAPI GlobalMemoryStatusEx(LPMEMORYSTATUSEX lpBuffer);

@@ -8,6 +8,11 @@
  * if no handler takes the fault, the previous SIGSEGV action runs, or the
  * process dies of SIGSEGV as any Linux program would.
  *
+ * RaiseException hands a software exception (STATUS_NO_MEMORY from a heap,
+ * say) to the same handlers; one nobody continues ends the process, with a
+ * line on stderr and SIGABRT, as an unhandled exception ends a Windows
+ * process.
+ *
  * The signal handler takes no lock: it reads an immutable snapshot of the
  * handler list, published atomically. Add and Remove build a new snapshot
  * under a mutex and free an old one only when no dispatch is running.
@@ -16,6 +21,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -119,29 +125,36 @@ static void veh_record(EXCEPTION_RECORD *rec, const siginfo_t *si, const ucontex
 	}
 }
 
+/* Call the handlers in order; TRUE when one continues execution. */
+static BOOL veh_call(EXCEPTION_POINTERS *ptrs)
+{
+	struct veh_snapshot *snap;
+	BOOL continued = FALSE;
+	unsigned int i;
+
+	__atomic_add_fetch(&veh_walkers, 1, __ATOMIC_ACQUIRE);
+	snap = __atomic_load_n(&veh_current, __ATOMIC_ACQUIRE);
+	for (i = 0; snap && i < snap->count && !continued; i++)
+		continued = snap->handlers[i](ptrs) == EXCEPTION_CONTINUE_EXECUTION;
+	__atomic_sub_fetch(&veh_walkers, 1, __ATOMIC_RELEASE);
+	return continued;
+}
+
 static void veh_dispatch(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	int saved_errno = errno;
-	struct veh_snapshot *snap;
 	EXCEPTION_RECORD rec;
 	CONTEXT ctx;
 	EXCEPTION_POINTERS ptrs = { &rec, &ctx };
-	unsigned int i;
 
 	veh_record(&rec, si, uc);
 	veh_context_from(&ctx, uc);
-	__atomic_add_fetch(&veh_walkers, 1, __ATOMIC_ACQUIRE);
-	snap = __atomic_load_n(&veh_current, __ATOMIC_ACQUIRE);
-	for (i = 0; snap && i < snap->count; i++) {
-		if (snap->handlers[i](&ptrs) == EXCEPTION_CONTINUE_EXECUTION) {
-			__atomic_sub_fetch(&veh_walkers, 1, __ATOMIC_RELEASE);
-			veh_context_to(uc, &ctx);
-			errno = saved_errno;
-			return;
-		}
+	if (veh_call(&ptrs)) {
+		veh_context_to(uc, &ctx);
+		errno = saved_errno;
+		return;
 	}
-	__atomic_sub_fetch(&veh_walkers, 1, __ATOMIC_RELEASE);
 
 	/* Unhandled: whoever handled SIGSEGV before us, or death by SIGSEGV. */
 	if ((veh_previous.sa_flags & SA_SIGINFO) && veh_previous.sa_sigaction) {
@@ -251,4 +264,42 @@ NTMM_EXPORT ULONG WINAPI RemoveVectoredExceptionHandler(PVOID Handle)
 	removed = e != NULL;
 	free(e);
 	return removed;
+}
+
+void ntmm_terminate(DWORD status, const char *why)
+{
+	fprintf(stderr, "libntmm: process terminated: %s (exception 0x%08X)\n", why,
+		(unsigned int)status);
+	abort();
+}
+
+NTMM_EXPORT void WINAPI RaiseException(DWORD dwExceptionCode, DWORD dwExceptionFlags,
+				       DWORD nNumberOfArguments, const ULONG_PTR *lpArguments)
+{
+	EXCEPTION_RECORD rec;
+	CONTEXT ctx;
+	EXCEPTION_POINTERS ptrs = { &rec, &ctx };
+	ucontext_t uc;
+	DWORD i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ExceptionCode = dwExceptionCode;
+	rec.ExceptionFlags = dwExceptionFlags & EXCEPTION_NONCONTINUABLE;
+	rec.ExceptionAddress = __builtin_return_address(0);
+	if (lpArguments) {
+		rec.NumberParameters = nNumberOfArguments < EXCEPTION_MAXIMUM_PARAMETERS ?
+				       nNumberOfArguments : EXCEPTION_MAXIMUM_PARAMETERS;
+		for (i = 0; i < rec.NumberParameters; i++)
+			rec.ExceptionInformation[i] = lpArguments[i];
+	}
+	getcontext(&uc);
+	veh_context_from(&ctx, &uc);
+	ctx.Rip = (DWORD64)rec.ExceptionAddress;
+	if (veh_call(&ptrs)) {
+		if (!(rec.ExceptionFlags & EXCEPTION_NONCONTINUABLE))
+			return;
+		ntmm_terminate(STATUS_NONCONTINUABLE_EXCEPTION,
+			       "a non-continuable exception was continued");
+	}
+	ntmm_terminate(dwExceptionCode, "unhandled exception");
 }

@@ -25,4 +25,16 @@ int ntmm_device_fd(void);
  */
 BOOL ntmm_status(ULONG status);
 
+/* End the process as Windows ends it on @status: a line on stderr, then SIGABRT. */
+__attribute__((noreturn)) void ntmm_terminate(DWORD status, const char *why);
+
+/*
+ * A moveable Global/Local block, as heap.c's HeapWalk reports it: its heap
+ * block starts with its handle, the data follows at this offset.
+ */
+#define NTMM_MOVEABLE_HEADER	16
+
+/* Mark a block of @heap moveable (or not), for HeapWalk; FALSE if it is no busy block. */
+BOOL ntmm_heap_set_moveable(HANDLE heap, void *p, BOOL on);
+
 #endif /* LIBNTMM_INTERNAL_H */
