@@ -11,8 +11,11 @@
 
 #include <kunit/visibility.h>
 #include <linux/cpumask.h>
+#include <linux/file.h>
 #include <linux/ntmm.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "ioctl.h"
@@ -21,6 +24,8 @@
 #include "process.h"
 #include "vm/fault_reason.h"
 #include "vm/placement.h"
+#include "vm/section.h"
+#include "vm/view.h"
 #include "vm/virtual.h"
 #include "vm/working_set.h"
 
@@ -29,7 +34,7 @@
 			 NTMM_FEATURE_WRITE_WATCH | NTMM_FEATURE_RESET | \
 			 NTMM_FEATURE_RESET_UNDO | NTMM_FEATURE_LARGE_PAGES | \
 			 NTMM_FEATURE_NUMA | NTMM_FEATURE_WORKING_SET_EX | \
-			 NTMM_FEATURE_POOL_TAGS)
+			 NTMM_FEATURE_POOL_TAGS | NTMM_FEATURE_SECTIONS)
 
 /* GetSystemInfo's processor mask has a bit for each of these. */
 #define NTMM_MASK_CPUS	64
@@ -316,6 +321,124 @@ static long ntmm_ioctl_pool_tags(void __user *arg)
 	return ntmm_copy_struct_out(arg, &q, sizeof(q));
 }
 
+/*
+ * A section name from the caller, into a kernel copy (*@name, to kfree()).
+ * Return: 0, or -EINVAL / -EFAULT / -ENOMEM. *@status is the NT answer to
+ * a name NT refuses: empty, or with a backslash (libntmm strips Local\
+ * and Global\).
+ */
+static int ntmm_name_in(u64 uname, u32 len, char **name, ntstatus_t *status)
+{
+	*name = NULL;
+	*status = STATUS_SUCCESS;
+	if (!uname)
+		return len ? -EINVAL : 0;
+	if (len > NTMM_NAME_MAX)
+		return -EINVAL;
+	*name = memdup_user(u64_to_user_ptr(uname), len);
+	if (IS_ERR(*name)) {
+		int err = PTR_ERR(*name);
+
+		*name = NULL;
+		return err;
+	}
+	if (!len || memchr(*name, '\\', len))
+		*status = STATUS_OBJECT_NAME_INVALID;
+	return 0;
+}
+
+static long ntmm_ioctl_section_create(void __user *arg)
+{
+	struct ntmm_section_create c;
+	struct ntmm_section_args args;
+	ntstatus_t status;
+	char *name;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&c, sizeof(c), NTMM_SECTION_CREATE_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (c.flags & ~(NTMM_HANDLE_INHERIT | NTMM_NAME_GLOBAL) || c.fd < -1)
+		return -EINVAL;
+	ret = ntmm_name_in(c.name, c.name_length, &name, &status);
+	if (ret)
+		return ret;
+	args = (struct ntmm_section_args){
+		.protect = c.protect, .attributes = c.attributes, .max_size = c.max_size,
+		.name = name, .name_len = c.name_length, .flags = c.flags,
+	};
+	c.handle = -1;
+	if (!status && c.fd >= 0) {
+		args.file = fget(c.fd);
+		if (!args.file)
+			status = STATUS_INVALID_HANDLE;
+	}
+	if (!status)
+		status = ntmm_section_create(&args, &c.max_size, &c.handle);
+	if (args.file)
+		fput(args.file);
+	kfree(name);
+	c.status = ntstatus_to_user(status);
+	return ntmm_copy_struct_out(arg, &c, sizeof(c));
+}
+
+static long ntmm_ioctl_section_open(void __user *arg)
+{
+	struct ntmm_section_open o;
+	ntstatus_t status;
+	char *name;
+	int ret, fd = -1;
+
+	ret = ntmm_copy_struct_in(&o, sizeof(o), NTMM_SECTION_OPEN_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (o.flags & ~(NTMM_HANDLE_INHERIT | NTMM_NAME_GLOBAL))
+		return -EINVAL;
+	ret = ntmm_name_in(o.name, o.name_length, &name, &status);
+	if (ret)
+		return ret;
+	if (!status)
+		status = name ? ntmm_section_open(name, o.name_length, o.flags, o.access, &fd) :
+				ntmm_section_reopen(o.handle, o.access, o.flags, &fd);
+	kfree(name);
+	o.handle = fd;
+	o.status = ntstatus_to_user(status);
+	return ntmm_copy_struct_out(arg, &o, sizeof(o));
+}
+
+static long ntmm_ioctl_view_map(struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_view v;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&v, sizeof(v), NTMM_VIEW_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (v.__pad0)
+		return -EINVAL;
+	v.status = ntstatus_to_user(ntmm_view_map(proc, &v));
+	return ntmm_copy_struct_out(arg, &v, sizeof(v));
+}
+
+static long ntmm_ioctl_view_op(struct file *file, struct ntmm_process *proc, void __user *arg)
+{
+	struct ntmm_view_op op;
+	ntstatus_t status;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&op, sizeof(op), NTMM_VIEW_OP_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (op.op == NTMM_VIEW_UNMAP)
+		status = ntmm_view_unmap(file, proc, op.address, op.flags);
+	else if (op.op == NTMM_VIEW_FLUSH && !op.flags)
+		status = ntmm_view_flush(proc, op.address, op.length);
+	else
+		return -EINVAL;
+	op.status = ntstatus_to_user(status);
+	return ntmm_copy_struct_out(arg, &op, sizeof(op));
+}
+
 /**
  * ntmm_ioctl() - Dispatch one ioctl of an ntmm file.
  * @file: the file, which new allocations map.
@@ -361,6 +484,14 @@ long ntmm_ioctl(struct file *file, struct ntmm_process *proc,
 		return ntmm_ioctl_working_set_ex(proc, arg);
 	case _IOC_NR(NTMM_IOC_POOL_TAGS):
 		return ntmm_ioctl_pool_tags(arg);
+	case _IOC_NR(NTMM_IOC_SECTION_CREATE):
+		return ntmm_ioctl_section_create(arg);
+	case _IOC_NR(NTMM_IOC_SECTION_OPEN):
+		return ntmm_ioctl_section_open(arg);
+	case _IOC_NR(NTMM_IOC_VIEW_MAP):
+		return ntmm_ioctl_view_map(proc, arg);
+	case _IOC_NR(NTMM_IOC_VIEW_OP):
+		return ntmm_ioctl_view_op(file, proc, arg);
 	default:
 		return -ENOTTY;
 	}

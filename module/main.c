@@ -21,6 +21,7 @@
 #include "vm/exit.h"
 #include "vm/large.h"
 #include "vm/region.h"
+#include "vm/section.h"
 #include "vm/space.h"
 
 static ushort mode = 0666;
@@ -94,6 +95,7 @@ static const struct ntmm_debugfs_counter {
 	{ "frames", ntmm_debugfs_frames },
 	{ "large_frames", ntmm_large_frames },
 	{ "commit", ntmm_debugfs_commit },
+	{ "sections", ntmm_sections_alive },
 };
 
 static int ntmm_counter_show(struct seq_file *m, void *unused)

@@ -57,6 +57,35 @@ unsigned long ntmm_commit_total(void)
 EXPORT_SYMBOL_IF_KUNIT(ntmm_commit_total);
 
 /**
+ * ntmm_commit_charge_system() - Charge @pages to the system alone.
+ * @pages: how many.
+ *
+ * For pages no process owns: a pagefile-backed section's, which outlive
+ * the process that committed them, as Windows charges them.
+ *
+ * Return: STATUS_SUCCESS, or STATUS_COMMITMENT_LIMIT with nothing
+ * charged.
+ */
+ntstatus_t ntmm_commit_charge_system(unsigned long pages)
+{
+	/* A racing charge may see the total briefly over: both back out or one wins. */
+	if (atomic_long_add_return(pages, &ntmm_committed) > ntmm_commit_limit()) {
+		atomic_long_sub(pages, &ntmm_committed);
+		return STATUS_COMMITMENT_LIMIT;
+	}
+	return STATUS_SUCCESS;
+}
+
+/**
+ * ntmm_commit_uncharge_system() - Give back what ntmm_commit_charge_system() took.
+ * @pages: how many.
+ */
+void ntmm_commit_uncharge_system(unsigned long pages)
+{
+	atomic_long_sub(pages, &ntmm_committed);
+}
+
+/**
  * ntmm_commit_charge() - Charge @pages newly committed pages to @proc.
  * @proc: the committing process.
  * @pages: how many.
@@ -66,13 +95,11 @@ EXPORT_SYMBOL_IF_KUNIT(ntmm_commit_total);
  */
 ntstatus_t ntmm_commit_charge(struct ntmm_process *proc, unsigned long pages)
 {
-	/* A racing charge may see the total briefly over: both back out or one wins. */
-	if (atomic_long_add_return(pages, &ntmm_committed) > ntmm_commit_limit()) {
-		atomic_long_sub(pages, &ntmm_committed);
-		return STATUS_COMMITMENT_LIMIT;
-	}
-	atomic_long_add(pages, &proc->commit);
-	return STATUS_SUCCESS;
+	ntstatus_t status = ntmm_commit_charge_system(pages);
+
+	if (!status)
+		atomic_long_add(pages, &proc->commit);
+	return status;
 }
 
 /**

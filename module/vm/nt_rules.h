@@ -35,5 +35,11 @@ ntstatus_t nt_check_free_type(u32 type, u64 size);
 unsigned int nt_protect_access(u32 protect);
 u32 nt_protect_keep_caching(u32 protect, u32 alloc_protect);
 bool nt_round_range(u64 address, u64 size, u64 base_align, u64 *start, u64 *end);
+ntstatus_t nt_check_section(u32 protect, u32 *attributes);
+u32 nt_section_rights(u32 protect);
+bool nt_section_granted(u32 have, u32 need);
+u32 nt_section_allows(u32 protect);
+ntstatus_t nt_check_view_protect(u32 protect);
+ntstatus_t nt_view_page_protect(u32 view, u32 protect);
 
 #endif /* NTMM_VM_NT_RULES_H */

@@ -134,6 +134,32 @@ static void nt_rules_free_type_test(struct kunit *test)
 			NTMM_STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_free_type(NTMM_MEM_DECOMMIT, 12345)),
 			NTMM_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_free_type(NTMM_MEM_RELEASE |
+			    NTMM_MEM_PRESERVE_PLACEHOLDER, 0x10000)), NTMM_STATUS_SUCCESS,
+			    "40: split a placeholder");
+	KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_free_type(NTMM_MEM_RELEASE |
+			    NTMM_MEM_COALESCE_PLACEHOLDERS, 0)), NTMM_STATUS_INVALID_PARAMETER,
+			    "40: join needs the span");
+	KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_free_type(NTMM_MEM_DECOMMIT |
+			    NTMM_MEM_PRESERVE_PLACEHOLDER, 0x10000)), NTMM_STATUS_INVALID_PARAMETER,
+			    "40: placeholders are released, not decommitted");
+}
+
+/* Item 40: the allocation types of placeholders. */
+static void nt_rules_placeholder_types(struct kunit *test)
+{
+	const u32 r = NTMM_MEM_RESERVE, c = NTMM_MEM_COMMIT;
+
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_alloc_type(r |
+			NTMM_MEM_RESERVE_PLACEHOLDER, 0)), NTMM_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_alloc_type(r | c |
+			NTMM_MEM_RESERVE_PLACEHOLDER, 0)), NTMM_STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_alloc_type(r | c |
+			NTMM_MEM_REPLACE_PLACEHOLDER, 0x10000)), NTMM_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_alloc_type(r |
+			NTMM_MEM_REPLACE_PLACEHOLDER, 0)), NTMM_STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_alloc_type(c |
+			NTMM_MEM_REPLACE_PLACEHOLDER, 0x10000)), NTMM_STATUS_INVALID_PARAMETER);
 }
 
 static void nt_rules_round_test(struct kunit *test)
@@ -156,12 +182,60 @@ static void nt_rules_round_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, e, ~0ULL - 0xFFF, "the page before it still rounds");
 }
 
+/* Items 31, 32 and 35: sections' protections and attributes, views' rights. */
+static void nt_rules_section_test(struct kunit *test)
+{
+	u32 a, guard = NTMM_PAGE_READONLY | NTMM_PAGE_GUARD;
+
+	a = 0;
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READWRITE, &a)),
+			NTMM_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ_MSG(test, a, NTMM_SEC_COMMIT, "no SEC_ flag means SEC_COMMIT");
+	a = 0;
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_EXECUTE, &a)),
+			NTMM_STATUS_INVALID_PAGE_PROTECTION);
+	a = NTMM_SEC_COMMIT | NTMM_SEC_RESERVE;
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READONLY, &a)),
+			NTMM_STATUS_INVALID_PARAMETER);
+	a = NTMM_SEC_NOCACHE;
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READONLY, &a)),
+			NTMM_STATUS_INVALID_PARAMETER);
+	a = NTMM_SEC_RESERVE | NTMM_SEC_NOCACHE;
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READONLY, &a)),
+			NTMM_STATUS_SUCCESS);
+	a = NTMM_SEC_RESERVE | NTMM_SEC_LARGE_PAGES;
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READWRITE, &a)),
+			NTMM_STATUS_INVALID_PARAMETER);
+	a = NTMM_SEC_IMAGE;
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READONLY, &a)),
+			NTMM_STATUS_NOT_IMPLEMENTED);
+	KUNIT_EXPECT_TRUE(test, nt_section_granted(nt_section_allows(NTMM_PAGE_WRITECOPY),
+						   nt_section_rights(NTMM_PAGE_WRITECOPY)));
+	KUNIT_EXPECT_FALSE(test, nt_section_granted(nt_section_allows(NTMM_PAGE_WRITECOPY),
+						    nt_section_rights(NTMM_PAGE_READWRITE)));
+	KUNIT_EXPECT_TRUE(test, nt_section_granted(NTMM_SECTION_MAP_READ |
+						   NTMM_SECTION_MAP_EXECUTE_EXPLICIT,
+						   nt_section_rights(NTMM_PAGE_EXECUTE_READ)));
+	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_view_page_protect(NTMM_PAGE_READWRITE, guard)),
+			NTMM_STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test,
+			ntstatus_to_user(nt_view_page_protect(NTMM_PAGE_READONLY,
+							      NTMM_PAGE_READWRITE)),
+			NTMM_STATUS_INVALID_PAGE_PROTECTION);
+	KUNIT_EXPECT_EQ(test,
+			ntstatus_to_user(nt_view_page_protect(NTMM_PAGE_READWRITE,
+							      NTMM_PAGE_WRITECOPY)),
+			NTMM_STATUS_INVALID_PAGE_PROTECTION);
+}
+
 static struct kunit_case nt_rules_cases[] = {
 	KUNIT_CASE(nt_rules_protect_test),
 	KUNIT_CASE(nt_rules_caching_test),
 	KUNIT_CASE(nt_rules_alloc_type_test),
 	KUNIT_CASE(nt_rules_free_type_test),
 	KUNIT_CASE(nt_rules_round_test),
+	KUNIT_CASE(nt_rules_placeholder_types),
+	KUNIT_CASE(nt_rules_section_test),
 	{}
 };
 

@@ -72,8 +72,13 @@ static enum ntmm_region_kind ntmm_vma_kind(const struct vm_area_struct *vma)
 	return f & VM_WRITE ? NTMM_REGION_LARGE_RW : NTMM_REGION_LARGE_R;
 }
 
-/* The access a fault asks for. */
-static unsigned int ntmm_fault_access(const struct vm_fault *vmf)
+/**
+ * ntmm_region_access() - The access a fault asks for.
+ * @vmf: the fault.
+ *
+ * Return: NT_ACCESS_WRITE, NT_ACCESS_EXECUTE or NT_ACCESS_READ.
+ */
+unsigned int ntmm_region_access(const struct vm_fault *vmf)
 {
 	if (vmf->flags & FAULT_FLAG_WRITE)
 		return NT_ACCESS_WRITE;
@@ -82,8 +87,16 @@ static unsigned int ntmm_fault_access(const struct vm_fault *vmf)
 	return NT_ACCESS_READ;
 }
 
-/* Refuse the access, and say why for libntmm's exception handling. */
-static vm_fault_t ntmm_refuse(struct ntmm_process *proc, unsigned long address,
+/**
+ * ntmm_region_refuse() - Refuse an access, and say why for libntmm's exceptions.
+ * @proc: the faulting process's context.
+ * @address: the page.
+ * @reason: NTMM_FAULT_*.
+ * @access: NT_ACCESS_* asked.
+ *
+ * Return: VM_FAULT_SIGSEGV.
+ */
+vm_fault_t ntmm_region_refuse(struct ntmm_process *proc, unsigned long address,
 			      u32 reason, unsigned int access)
 {
 	u32 code = access == NT_ACCESS_WRITE ? NTMM_ACCESS_WRITE :
@@ -93,13 +106,21 @@ static vm_fault_t ntmm_refuse(struct ntmm_process *proc, unsigned long address,
 	return VM_FAULT_SIGSEGV;
 }
 
-/*
- * A touch of a guard page: the guard goes (once: the state is read again
- * under the VAD's lock held for write) and the access is refused, as
- * Windows raises STATUS_GUARD_PAGE_VIOLATION once per guard page.
+/**
+ * ntmm_region_unguard() - A touch of a guard page.
+ * @vad: its VAD (a view's too), with a reference; its lock not held.
+ * @idx: the page.
+ * @address: its address.
+ * @access: NT_ACCESS_* asked.
+ *
+ * The guard goes (once: the state is read again under the VAD's lock held
+ * for write) and the access is refused, as Windows raises
+ * STATUS_GUARD_PAGE_VIOLATION once per guard page.
+ *
+ * Return: the fault's answer.
  */
-static vm_fault_t ntmm_region_guard(struct ntmm_vad *vad, unsigned long idx,
-				    unsigned long address, unsigned int access)
+vm_fault_t ntmm_region_unguard(struct ntmm_vad *vad, unsigned long idx,
+			       unsigned long address, unsigned int access)
 {
 	u32 prot;
 
@@ -114,7 +135,7 @@ static vm_fault_t ntmm_region_guard(struct ntmm_vad *vad, unsigned long idx,
 	/* Another thread cleared it first: its access was the one refused. */
 	if (!(prot & NTMM_PAGE_GUARD))
 		return VM_FAULT_NOPAGE;
-	return ntmm_refuse(vad->proc, address, NTMM_FAULT_GUARD_PAGE, access);
+	return ntmm_region_refuse(vad->proc, address, NTMM_FAULT_GUARD_PAGE, access);
 }
 
 /*
@@ -182,7 +203,7 @@ static int ntmm_region_map_small(struct vm_fault *vmf, struct folio *folio)
 static vm_fault_t ntmm_region_fault(struct vm_fault *vmf)
 {
 	struct ntmm_process *proc = vmf->vma->vm_private_data;
-	unsigned int access = ntmm_fault_access(vmf);
+	unsigned int access = ntmm_region_access(vmf);
 	unsigned long address = vmf->address & PAGE_MASK, idx, marks;
 	struct ntmm_vad *vad;
 	struct folio *folio;
@@ -196,7 +217,7 @@ static vm_fault_t ntmm_region_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGSEGV;
 	vad = ntmm_vad_get(proc, address);
 	if (!vad)
-		return ntmm_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION, access);
+		return ntmm_region_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION, access);
 	idx = ntmm_vad_index(vad, address);
 	down_read(&vad->lock);
 	prot = vad->dead ? 0 : ntmm_vad_protection(vad, idx);
@@ -211,11 +232,11 @@ static vm_fault_t ntmm_region_fault(struct vm_fault *vmf)
 			goto out_unlock;
 		}
 		up_read(&vad->lock);
-		ret = ntmm_region_guard(vad, idx, address, access);
+		ret = ntmm_region_unguard(vad, idx, address, access);
 		goto out_put;
 	}
 	if (!(nt_protect_access(prot) & access)) {
-		ret = ntmm_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION, access);
+		ret = ntmm_region_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION, access);
 		goto out_unlock;
 	}
 	marks = ntmm_vad_marks(vad, idx);
@@ -273,11 +294,13 @@ static vm_fault_t ntmm_region_mkwrite(struct vm_fault *vmf)
 
 	vad = ntmm_vad_get(proc, address);
 	if (!vad)
-		return ntmm_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION, NT_ACCESS_WRITE);
+		return ntmm_region_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION,
+					  NT_ACCESS_WRITE);
 	idx = ntmm_vad_index(vad, address);
 	down_read(&vad->lock);
 	if (vad->dead || !(nt_protect_access(ntmm_vad_protection(vad, idx)) & NT_ACCESS_WRITE)) {
-		ret = ntmm_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION, NT_ACCESS_WRITE);
+		ret = ntmm_region_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION,
+					 NT_ACCESS_WRITE);
 		goto out_unlock;
 	}
 	if (!READ_ONCE(vad->write_mapped))
@@ -324,8 +347,8 @@ static vm_fault_t ntmm_large_fault(struct vm_fault *vmf)
 		return VM_FAULT_SIGSEGV;
 	vad = ntmm_vad_get(proc, address);
 	if (!vad)
-		return ntmm_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION,
-				   ntmm_fault_access(vmf));
+		return ntmm_region_refuse(proc, address, NTMM_FAULT_ACCESS_VIOLATION,
+				   ntmm_region_access(vmf));
 	idx = ntmm_vad_index(vad, address);
 	down_read(&vad->lock);
 	if (!vad->dead && vad->large) {
@@ -513,6 +536,24 @@ ntstatus_t ntmm_region_make(struct file *file, struct ntmm_process *proc,
 			    enum ntmm_region_kind kind)
 {
 	return ntmm_region_map(file, proc, start, end, kind, false);
+}
+
+/**
+ * ntmm_region_over() - A data region over [@start, @end), replacing what ntmm mapped there.
+ * @file: the process's /dev/ntmm.
+ * @proc: the context; its lock held, mmap_lock not.
+ * @start: first byte, page aligned.
+ * @end: one past the last.
+ *
+ * For a view given back to a placeholder: the range stays held, by a
+ * region again, in one step.
+ *
+ * Return: STATUS_SUCCESS or STATUS_NO_MEMORY.
+ */
+ntstatus_t ntmm_region_over(struct file *file, struct ntmm_process *proc,
+			    unsigned long start, unsigned long end)
+{
+	return ntmm_region_map(file, proc, start, end, NTMM_REGION_DATA, true);
 }
 
 /**
@@ -722,6 +763,29 @@ ntstatus_t ntmm_region_rewindow(struct file *file, struct ntmm_process *proc,
 bool ntmm_region_vma(struct ntmm_process *proc, const struct vm_area_struct *vma)
 {
 	return ntmm_is_region(vma) && vma->vm_private_data == proc;
+}
+
+/**
+ * ntmm_region_only() - Is all Linux maps in [@start, @end) @proc's region pieces?
+ * @proc: the context; mmap_lock held.
+ * @start: first byte.
+ * @end: one past the last.
+ *
+ * Then a view may be mapped over them, where no VAD is: to Windows the
+ * range is free.
+ *
+ * Return: true if it is (or nothing is mapped there).
+ */
+bool ntmm_region_only(struct ntmm_process *proc, unsigned long start, unsigned long end)
+{
+	VMA_ITERATOR(vmi, proc->mm, start);
+	struct vm_area_struct *vma;
+
+	mmap_assert_locked(proc->mm);
+	for_each_vma_range(vmi, vma, end)
+		if (!ntmm_region_vma(proc, vma))
+			return false;
+	return true;
 }
 
 /**

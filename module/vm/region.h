@@ -6,13 +6,16 @@
 #ifndef NTMM_VM_REGION_H
 #define NTMM_VM_REGION_H
 
+#include <linux/mm_types.h>
 #include <linux/types.h>
 
 #include "../ntstatus.h"
 
 struct file;
 struct ntmm_process;
+struct ntmm_vad;
 struct vm_area_struct;
+struct vm_fault;
 
 /*
  * What a region's VMA is made for; its pieces may differ, by re-windowing.
@@ -37,6 +40,8 @@ int ntmm_region_mmap(struct file *file, struct vm_area_struct *vma);
 ntstatus_t ntmm_region_cover(struct file *file, struct ntmm_process *proc,
 			     unsigned long start, unsigned long end,
 			     enum ntmm_region_kind kind);
+ntstatus_t ntmm_region_over(struct file *file, struct ntmm_process *proc,
+			    unsigned long start, unsigned long end);
 ntstatus_t ntmm_region_prepare(struct file *file, struct ntmm_process *proc,
 			       unsigned long start, unsigned long end,
 			       enum ntmm_region_kind kind);
@@ -55,5 +60,11 @@ ntstatus_t ntmm_region_rewindow(struct file *file, struct ntmm_process *proc,
 void ntmm_region_released(struct file *file, struct ntmm_process *proc, unsigned long start,
 			  unsigned long end, bool had_pages);
 enum ntmm_region_kind ntmm_region_kind_at(struct ntmm_process *proc, unsigned long addr);
+bool ntmm_region_only(struct ntmm_process *proc, unsigned long start, unsigned long end);
+unsigned int ntmm_region_access(const struct vm_fault *vmf);
+vm_fault_t ntmm_region_refuse(struct ntmm_process *proc, unsigned long address,
+			      u32 reason, unsigned int access);
+vm_fault_t ntmm_region_unguard(struct ntmm_vad *vad, unsigned long idx,
+			       unsigned long address, unsigned int access);
 
 #endif /* NTMM_VM_REGION_H */

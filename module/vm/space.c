@@ -234,18 +234,18 @@ void ntmm_space_unmap(struct ntmm_process *proc, unsigned long start, unsigned l
 }
 
 /*
- * Call @fn on each folio of [@start, @end) with the folio locked: taking
- * the lock waits for a fault that read a page's old state to finish.
+ * Call @fn on each folio of pages [@first, @last) of @mapping with the
+ * folio locked: taking the lock waits for a fault that read a page's old
+ * state to finish.
  */
-static void ntmm_space_each_locked(struct ntmm_process *proc, unsigned long start,
-				   unsigned long end, void (*fn)(struct folio *folio))
+static void ntmm_mapping_each_locked(struct address_space *mapping, pgoff_t first,
+				     pgoff_t last, void (*fn)(struct folio *folio))
 {
-	pgoff_t idx = start >> PAGE_SHIFT, last = (end >> PAGE_SHIFT) - 1;
 	struct folio_batch fbatch;
 	unsigned int i;
 
 	folio_batch_init(&fbatch);
-	while (filemap_get_folios(proc->space->f_mapping, &idx, last, &fbatch)) {
+	while (filemap_get_folios(mapping, &first, last - 1, &fbatch)) {
 		for (i = 0; i < folio_batch_count(&fbatch); i++) {
 			folio_lock(fbatch.folios[i]);
 			if (fn)
@@ -258,25 +258,24 @@ static void ntmm_space_each_locked(struct ntmm_process *proc, unsigned long star
 }
 
 /**
- * ntmm_space_settle() - Revoke the PTEs of [@start, @end) after a state change.
- * @proc: the context.
- * @start: first byte, page aligned.
- * @end: one past the last, page aligned.
+ * ntmm_mapping_settle() - Revoke the PTEs of pages [@first, @last) of a file after a state change.
+ * @mapping: the file's (the address space file's, or a section's).
+ * @first: first page index in the file.
+ * @last: one past the last.
  *
  * The states of the range have just been changed. A fault holds its
  * folio's lock from reading the old state to installing the PTE, so each
  * folio of the range is locked and unlocked first, which waits for such a
- * fault to finish; then every PTE of the range goes, and the next access
- * faults under the new state.
+ * fault to finish; then every PTE of the range goes, in every VMA that
+ * maps it, and the next access faults under the new state. A section's
+ * other views lose theirs too, and fault them back.
  *
  * Context: may sleep; no folio lock held.
  */
-void ntmm_space_settle(struct ntmm_process *proc, unsigned long start, unsigned long end)
+void ntmm_mapping_settle(struct address_space *mapping, pgoff_t first, pgoff_t last)
 {
-	if (!proc->space)
-		return;
-	ntmm_space_each_locked(proc, start, end, NULL);
-	ntmm_space_unmap(proc, start, end);
+	ntmm_mapping_each_locked(mapping, first, last, NULL);
+	unmap_mapping_pages(mapping, first, last - first, false);
 }
 
 /* Make @folio's PTEs read-only and clean, keeping its data dirty. Folio locked. */
@@ -287,22 +286,50 @@ static void ntmm_space_mkclean(struct folio *folio)
 }
 
 /**
- * ntmm_space_wrprotect() - Write-protect the PTEs of [@start, @end) after a state change.
- * @proc: the context.
- * @start: first byte, page aligned.
- * @end: one past the last, page aligned.
+ * ntmm_mapping_wrprotect() - Write-protect the PTEs of pages [@first, @last) of a file.
+ * @mapping: the file's.
+ * @first: first page index in the file.
+ * @last: one past the last.
  *
- * As ntmm_space_settle(), for pages that may still be read: each folio is
+ * As ntmm_mapping_settle(), for pages that may still be read: each folio is
  * locked, which waits for a fault that checked the old state, and its
  * PTEs (or PMD) are made read-only and clean, so that the next write asks
  * ->page_mkwrite. The data stays dirty in the folio.
  *
  * Context: may sleep; no folio lock held.
  */
+void ntmm_mapping_wrprotect(struct address_space *mapping, pgoff_t first, pgoff_t last)
+{
+	ntmm_mapping_each_locked(mapping, first, last, ntmm_space_mkclean);
+}
+
+/**
+ * ntmm_space_settle() - Revoke the PTEs of [@start, @end) after a state change.
+ * @proc: the context.
+ * @start: first byte, page aligned.
+ * @end: one past the last, page aligned.
+ *
+ * ntmm_mapping_settle() on the address space file.
+ */
+void ntmm_space_settle(struct ntmm_process *proc, unsigned long start, unsigned long end)
+{
+	if (proc->space)
+		ntmm_mapping_settle(proc->space->f_mapping, start >> PAGE_SHIFT, end >> PAGE_SHIFT);
+}
+
+/**
+ * ntmm_space_wrprotect() - Write-protect the PTEs of [@start, @end) after a state change.
+ * @proc: the context.
+ * @start: first byte, page aligned.
+ * @end: one past the last, page aligned.
+ *
+ * ntmm_mapping_wrprotect() on the address space file.
+ */
 void ntmm_space_wrprotect(struct ntmm_process *proc, unsigned long start, unsigned long end)
 {
 	if (proc->space)
-		ntmm_space_each_locked(proc, start, end, ntmm_space_mkclean);
+		ntmm_mapping_wrprotect(proc->space->f_mapping, start >> PAGE_SHIFT,
+				       end >> PAGE_SHIFT);
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 
+struct address_space;
 struct folio;
 struct ntmm_process;
 
@@ -24,5 +25,7 @@ void ntmm_space_settle(struct ntmm_process *proc, unsigned long start, unsigned 
 void ntmm_space_wrprotect(struct ntmm_process *proc, unsigned long start, unsigned long end);
 void ntmm_space_punch(struct ntmm_process *proc, unsigned long start, unsigned long end);
 unsigned long ntmm_space_pages(struct ntmm_process *proc);
+void ntmm_mapping_settle(struct address_space *mapping, pgoff_t first, pgoff_t last);
+void ntmm_mapping_wrprotect(struct address_space *mapping, pgoff_t first, pgoff_t last);
 
 #endif /* NTMM_VM_SPACE_H */

@@ -22,6 +22,7 @@
 #include "commit.h"
 #include "large.h"
 #include "nt_rules.h"
+#include "section.h"
 #include "space.h"
 #include "vad.h"
 
@@ -96,6 +97,7 @@ struct ntmm_vad *ntmm_vad_create(struct ntmm_process *proc,
 	 */
 	mt_init_flags(&vad->prot, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU);
 	xa_init(&vad->marks);
+	xa_init(&vad->pins);
 	return vad;
 }
 EXPORT_SYMBOL_IF_KUNIT(ntmm_vad_create);
@@ -110,7 +112,10 @@ void ntmm_vad_put(struct ntmm_vad *vad)
 		return;
 	mtree_destroy(&vad->prot);
 	xa_destroy(&vad->marks);
+	xa_destroy(&vad->pins);
 	kfree(vad->large);
+	if (vad->section)
+		ntmm_section_put(vad->section);
 	/* VirtualQuery may still be reading it under RCU. */
 	kfree_rcu(vad, rcu);
 }
@@ -200,6 +205,14 @@ static void ntmm_vad_unpin(struct ntmm_vad *vad, unsigned long first, unsigned l
 	lockdep_assert_held_write(&vad->lock);
 	if (vad->flags & NTMM_VAD_LARGE)
 		return;	/* their locks are marks alone */
+	if (vad->flags & NTMM_VAD_VIEW) {
+		/* A view's page may be a file's, which truncation can take: its pin was kept. */
+		xa_for_each_range(&vad->pins, idx, entry, first, last - 1) {
+			unpin_user_page(entry);
+			xa_erase(&vad->pins, idx);
+		}
+		return;
+	}
 	xa_for_each_range(&vad->marks, idx, entry, first, last - 1) {
 		if (!(xa_to_value(entry) & PF_LOCKED))
 			continue;
@@ -241,7 +254,8 @@ void ntmm_vad_release(struct ntmm_vad *vad)
 		ntmm_space_unmap(vad->proc, vad->start, vad->end);
 		for (i = 0; i < ntmm_vad_pages(vad) / NTMM_LARGE_NR; i++)
 			ntmm_large_free(vad->large[i]);
-	} else if (ntmm_space_any(vad->proc, vad->start, vad->end)) {
+	} else if (!(vad->flags & NTMM_VAD_VIEW) &&
+		   ntmm_space_any(vad->proc, vad->start, vad->end)) {
 		/* A page never touched has no PTE and no folio: nothing to free. */
 		ntmm_space_punch(vad->proc, vad->start, vad->end);
 	}
@@ -404,6 +418,30 @@ static void ntmm_vad_span(struct ntmm_vad *vad, unsigned long first, unsigned lo
 }
 
 /*
+ * ntmm_vad_revoke() for a view: its pages are the section's file's, whose
+ * every mapping loses the PTEs (other views fault theirs back). Faults
+ * around a fault, which map pages without asking, stop first, and the
+ * grace period lets one that began before finish, so the settling that
+ * follows sees its PTEs.
+ */
+static void ntmm_vad_revoke_view(struct ntmm_vad *vad, unsigned long first, unsigned long last,
+				 unsigned int lost)
+{
+	struct address_space *mapping = vad->section->file->f_mapping;
+	pgoff_t base = vad->offset >> PAGE_SHIFT;
+
+	if (lost & (NT_ACCESS_READ | NT_ACCESS_EXECUTE)) {
+		if (READ_ONCE(vad->fault_around)) {
+			WRITE_ONCE(vad->fault_around, false);
+			synchronize_rcu();
+		}
+		ntmm_mapping_settle(mapping, base + first, base + last);
+	} else if (lost & NT_ACCESS_WRITE) {
+		ntmm_mapping_wrprotect(mapping, base + first, base + last);
+	}
+}
+
+/*
  * Take from the PTEs of pages [@first, @last) the accesses @lost: a page
  * that may no longer be read (or run) loses its PTE; one that may no longer
  * be written is write-protected, and its next write asks ->page_mkwrite.
@@ -415,10 +453,14 @@ static void ntmm_vad_span(struct ntmm_vad *vad, unsigned long first, unsigned lo
 static void ntmm_vad_revoke(struct ntmm_vad *vad, unsigned long first, unsigned long last,
 			    unsigned int lost, bool every)
 {
-	bool tracked = !(vad->flags & NTMM_VAD_LARGE);
+	bool tracked = !(vad->flags & (NTMM_VAD_LARGE | NTMM_VAD_VIEW));
 	unsigned long start, end;
 
 	lockdep_assert_held(&vad->proc->lock);
+	if (vad->flags & NTMM_VAD_VIEW) {
+		ntmm_vad_revoke_view(vad, first, last, lost);
+		return;
+	}
 	ntmm_vad_span(vad, first, last, &start, &end);
 	if (lost & (NT_ACCESS_READ | NT_ACCESS_EXECUTE))
 		ntmm_space_settle(vad->proc, start, end);
@@ -660,11 +702,17 @@ static ntstatus_t ntmm_vad_mark_locked(struct ntmm_vad *vad, unsigned long first
 {
 	unsigned long idx;
 
+	bool view = vad->flags & NTMM_VAD_VIEW;
+
 	lockdep_assert_held_write(&vad->lock);
 	for (idx = first; idx < last; idx++) {
-		if (xa_reserve(&vad->marks, idx, GFP_KERNEL_ACCOUNT)) {
-			while (idx-- > first)
+		if (xa_reserve(&vad->marks, idx, GFP_KERNEL_ACCOUNT) ||
+		    (view && xa_reserve(&vad->pins, idx, GFP_KERNEL_ACCOUNT))) {
+			xa_release(&vad->marks, idx);
+			while (idx-- > first) {
 				xa_release(&vad->marks, idx);
+				xa_release(&vad->pins, idx);
+			}
 			return STATUS_NO_MEMORY;
 		}
 	}
@@ -675,6 +723,8 @@ static ntstatus_t ntmm_vad_mark_locked(struct ntmm_vad *vad, unsigned long first
 			continue;
 		}
 		ntmm_vad_mark(vad, idx, PF_LOCKED, 0);	/* into its reserved slot */
+		if (view)
+			xa_store(&vad->pins, idx, pages[idx - first], GFP_NOWAIT);
 	}
 	return STATUS_SUCCESS;
 }

@@ -36,10 +36,14 @@
 
 struct folio;
 struct ntmm_process;
+struct ntmm_section;
 
 /* Flags of a VAD. */
 #define NTMM_VAD_WRITE_WATCH	BIT(0)
 #define NTMM_VAD_LARGE		BIT(1)	/* MEM_LARGE_PAGES: 2 MiB folios */
+#define NTMM_VAD_VIEW		BIT(2)	/* a view of a section (view.c): MEM_MAPPED */
+#define NTMM_VAD_PLACEHOLDER	BIT(3)	/* MEM_RESERVE_PLACEHOLDER (placeholder.c) */
+#define NTMM_VAD_REPLACED	BIT(4)	/* made in a placeholder's place: may give it back */
 
 /* Flags of a page (ntmm_vad.marks). */
 #define PF_LOCKED	BIT(0)	/* VirtualLock: its folio pinned */
@@ -71,6 +75,12 @@ struct ntmm_process;
  *		PTEs are write-protected (or gone). While it is clear, taking
  *		write away needs no page-table walk.
  * @large:	with NTMM_VAD_LARGE, the 2 MiB folio of each large page.
+ * @section:	with NTMM_VAD_VIEW, the section viewed, with a reference.
+ * @offset:	with NTMM_VAD_VIEW, where in the section the view starts.
+ * @fault_around: a view whose pages all read alike: faults may map the
+ *		pages around them (the file's ->map_pages, under RCU).
+ *		Cleared, then an RCU grace period, before a right is revoked.
+ * @pins:	with NTMM_VAD_VIEW, the pinned page of each locked page.
  * @rcu:	frees the VAD after RCU readers are done.
  */
 struct ntmm_vad {
@@ -88,6 +98,10 @@ struct ntmm_vad {
 	unsigned long committed;
 	bool write_mapped;
 	struct folio **large;
+	struct ntmm_section *section;
+	u64 offset;
+	bool fault_around;
+	struct xarray pins;
 	struct rcu_head rcu;
 };
 

@@ -28,11 +28,13 @@
 #include "commit.h"
 #include "large.h"
 #include "nt_rules.h"
+#include "placeholder.h"
 #include "placement.h"
 #include "region.h"
 #include "reset.h"
 #include "space.h"
 #include "vad.h"
+#include "view.h"
 #include "virtual.h"
 
 /* Allocations lost to a racing mmap before one sticks. */
@@ -335,6 +337,7 @@ static ntstatus_t ntmm_reserve(struct file *file, struct ntmm_process *proc,
 			       struct ntmm_alloc *a, int node)
 {
 	bool fixed = a->address != 0, top_down = a->type & NTMM_MEM_TOP_DOWN;
+	bool replace = a->type & NTMM_MEM_REPLACE_PLACEHOLDER;
 	u32 flags = a->type & NTMM_MEM_WRITE_WATCH ? NTMM_VAD_WRITE_WATCH : 0;
 	u64 start = 0, end = 0, len;
 	enum ntmm_region_kind kind;
@@ -353,8 +356,17 @@ static ntstatus_t ntmm_reserve(struct file *file, struct ntmm_process *proc,
 			return status;
 		flags |= NTMM_VAD_LARGE;
 	}
+	if (a->type & NTMM_MEM_RESERVE_PLACEHOLDER) {
+		if (a->protect != NTMM_PAGE_NOACCESS)
+			return STATUS_INVALID_PAGE_PROTECTION;
+		flags |= NTMM_VAD_PLACEHOLDER;
+	}
+	if (replace)
+		flags |= NTMM_VAD_REPLACED;
 	if (fixed) {
-		if (!nt_round_range(a->address, a->length, NT_GRANULARITY, &start, &end) ||
+		/* A placeholder may start at any page (item 40). */
+		if (!nt_round_range(a->address, a->length, replace ? NT_PAGE_SIZE : NT_GRANULARITY,
+				    &start, &end) ||
 		    start < ntmm_user_min() || end - 1 > ntmm_user_max())
 			return STATUS_INVALID_PARAMETER;
 		len = end - start;
@@ -367,6 +379,12 @@ static ntstatus_t ntmm_reserve(struct file *file, struct ntmm_process *proc,
 	kind = ntmm_kind_for(a->type & NTMM_MEM_COMMIT ? a->protect : NTMM_PAGE_READWRITE, flags);
 
 	mutex_lock(&proc->lock);
+	/* MEM_REPLACE_PLACEHOLDER: the placeholder spanning it goes, or comes back. */
+	if (replace) {
+		status = ntmm_placeholder_take(proc, start, start + len);
+		if (status)
+			goto out_unlock;
+	}
 	for (tries = 0;; tries++) {
 		if (fixed)
 			status = ntmm_region_prepare(file, proc, start, start + len, kind);
@@ -393,8 +411,11 @@ static ntstatus_t ntmm_reserve(struct file *file, struct ntmm_process *proc,
 			ntmm_vad_discard(vad);
 		vad = NULL;
 		/* Another thread mapped there meanwhile: look again. */
-		if (status != STATUS_CONFLICTING_ADDRESSES || fixed || tries >= NTMM_PLACE_TRIES)
+		if (status != STATUS_CONFLICTING_ADDRESSES || fixed || tries >= NTMM_PLACE_TRIES) {
+			if (replace)
+				ntmm_placeholder_put(proc, start, start + len);
 			goto out_unlock;
+		}
 	}
 	a->address = start;
 	a->length = len;
@@ -421,6 +442,14 @@ static ntstatus_t ntmm_commit_existing(struct file *file, struct ntmm_process *p
 				 STATUS_CONFLICTING_ADDRESSES, &s);
 	if (status)
 		return status;
+	if (s.vad->flags & NTMM_VAD_VIEW) {
+		status = ntmm_view_commit(s.vad, s.first, s.last, a->protect);
+		return ntmm_span_done(proc, &s, status, &a->address, &a->length);
+	}
+	/* Nothing commits a placeholder: it is replaced (item 40). */
+	if (s.vad->flags & NTMM_VAD_PLACEHOLDER)
+		return ntmm_span_done(proc, &s, STATUS_CONFLICTING_ADDRESSES, &a->address,
+				      &a->length);
 	status = ntmm_span_protection(&s, a->protect, &protect);
 	if (!status) {
 		status = ntmm_span_rewindow(file, proc, &s, protect);
@@ -446,7 +475,10 @@ static ntstatus_t ntmm_reset(struct ntmm_process *proc, struct ntmm_alloc *a)
 				 STATUS_CONFLICTING_ADDRESSES, &s);
 	if (status)
 		return status;
-	if (a->type & NTMM_MEM_RESET_UNDO)
+	/* MEM_RESET of a view's pages is not built (README). */
+	if (s.vad->flags & NTMM_VAD_VIEW)
+		status = STATUS_NOT_IMPLEMENTED;
+	else if (a->type & NTMM_MEM_RESET_UNDO)
 		status = ntmm_reset_undo(s.vad, s.first, s.last);
 	else
 		status = ntmm_reset_range(s.vad, s.first, s.last);
@@ -503,6 +535,54 @@ ntstatus_t ntmm_virtual_allocate(struct file *file, struct ntmm_process *proc,
 	return ntmm_commit_existing(file, proc, a, node);
 }
 
+/*
+ * NtFreeVirtualMemory with MEM_PRESERVE_PLACEHOLDER (split a placeholder,
+ * or give an allocation that replaced one back to a placeholder) or
+ * MEM_COALESCE_PLACEHOLDERS (join placeholders), on their exact spans.
+ */
+static ntstatus_t ntmm_free_placeholder(struct file *file, struct ntmm_process *proc,
+					struct ntmm_free *f)
+{
+	bool had_pages = false, released = false;
+	struct ntmm_vad *vad;
+	ntstatus_t status;
+	u64 start, end;
+
+	if (!nt_round_range(f->address, f->length, NT_PAGE_SIZE, &start, &end) ||
+	    start != f->address || end - 1 > ntmm_user_max())
+		return STATUS_CONFLICTING_ADDRESSES;
+	mutex_lock(&proc->lock);
+	mmap_read_lock(proc->mm);
+	if (f->type & NTMM_MEM_COALESCE_PLACEHOLDERS) {
+		status = ntmm_placeholder_coalesce(proc, start, end);
+		goto out_unlock;
+	}
+	vad = ntmm_vad_get(proc, start);
+	status = STATUS_CONFLICTING_ADDRESSES;
+	if (!vad)
+		goto out_unlock;
+	if (vad->flags & NTMM_VAD_PLACEHOLDER) {
+		status = ntmm_placeholder_split(vad, start, end);
+	} else if ((vad->flags & NTMM_VAD_REPLACED) && !(vad->flags & NTMM_VAD_VIEW) &&
+		   vad->start == start && vad->end == end) {
+		had_pages = ntmm_space_any(proc, start, end);
+		ntmm_vad_release(vad);
+		released = true;
+		status = ntmm_placeholder_put(proc, start, end);
+	}
+	ntmm_vad_put(vad);
+out_unlock:
+	mmap_read_unlock(proc->mm);
+	if (released)
+		ntmm_region_released(file, proc, start, end, had_pages);
+	mutex_unlock(&proc->lock);
+	if (!status) {
+		f->address = start;
+		f->length = end - start;
+	}
+	return status;
+}
+
 /**
  * ntmm_virtual_free() - NtFreeVirtualMemory.
  * @file: the process's /dev/ntmm, for giving back page tables.
@@ -525,6 +605,9 @@ ntstatus_t ntmm_virtual_free(struct file *file, struct ntmm_process *proc, struc
 	if (f->address > ntmm_user_max())
 		return STATUS_INVALID_PARAMETER;
 
+	if (f->type != NTMM_MEM_RELEASE && (f->type & NTMM_MEM_RELEASE))
+		return ntmm_free_placeholder(file, proc, f);
+
 	mutex_lock(&proc->lock);
 	mmap_read_lock(proc->mm);
 	vad = ntmm_vad_get(proc, addr);
@@ -534,6 +617,11 @@ ntstatus_t ntmm_virtual_free(struct file *file, struct ntmm_process *proc, struc
 	}
 	start = vad->start;
 	end = vad->end;
+	if (vad->flags & NTMM_VAD_VIEW) {
+		/* A view goes with UnmapViewOfFile (item 15). */
+		status = STATUS_UNABLE_TO_DELETE_SECTION;
+		goto out_put;
+	}
 	if (f->type == NTMM_MEM_RELEASE || !f->length) {
 		/* The whole allocation, named by an address in its first page. */
 		if (addr != vad->start) {
@@ -581,18 +669,25 @@ out_unlock:
 ntstatus_t ntmm_virtual_protect(struct file *file, struct ntmm_process *proc,
 				struct ntmm_protect *p)
 {
+	ntstatus_t status, valid;
 	struct ntmm_span s;
-	ntstatus_t status;
 	u32 protect;
 
-	status = nt_check_private_protect(p->protect);
-	if (status)
-		return status;
+	/* A view's pages may be WRITECOPY: its own rules decide for them. */
+	valid = nt_check_private_protect(p->protect);
+	if (valid && nt_check_private_protect(ntmm_view_written(p->protect)))
+		return valid;
 	status = ntmm_span_begin(proc, p->address, p->length,
 				 STATUS_MEMORY_NOT_ALLOCATED,
 				 STATUS_NOT_COMMITTED, &s);
 	if (status)
 		return status;
+	if (s.vad->flags & NTMM_VAD_VIEW) {
+		status = ntmm_view_protect(s.vad, s.first, s.last, p->protect, &p->old_protect);
+		return ntmm_span_done(proc, &s, status, &p->address, &p->length);
+	}
+	if (valid)
+		return ntmm_span_done(proc, &s, valid, &p->address, &p->length);
 	status = ntmm_span_protection(&s, p->protect, &protect);
 	if (!status && ntmm_vad_committed(s.vad, s.first, s.last)) {
 		status = ntmm_span_rewindow(file, proc, &s, protect);
@@ -677,12 +772,16 @@ ntstatus_t ntmm_virtual_query(struct ntmm_process *proc, struct ntmm_query *q)
 	rcu_read_lock();
 	vad = mtree_load(&proc->vads, q->base_address);
 	if (vad) {
-		ntmm_vad_query(vad, ntmm_vad_index(vad, q->base_address),
-			       &q->state, &q->protect, &pages);
+		if (vad->flags & NTMM_VAD_VIEW)
+			ntmm_view_query(vad, ntmm_vad_index(vad, q->base_address),
+					&q->state, &q->protect, &pages);
+		else
+			ntmm_vad_query(vad, ntmm_vad_index(vad, q->base_address),
+				       &q->state, &q->protect, &pages);
 		q->allocation_base = vad->start;
 		q->allocation_protect = vad->alloc_protect;
 		q->region_size = pages << PAGE_SHIFT;
-		q->type = NTMM_MEM_PRIVATE;
+		q->type = vad->flags & NTMM_VAD_VIEW ? NTMM_MEM_MAPPED : NTMM_MEM_PRIVATE;
 		rcu_read_unlock();
 		return STATUS_SUCCESS;
 	}
@@ -734,7 +833,10 @@ ntstatus_t ntmm_virtual_lock(struct ntmm_process *proc, struct ntmm_lock *l)
 				 STATUS_NOT_COMMITTED, &s);
 	if (status)
 		return status;
-	status = ntmm_vad_lock(s.vad, s.first, s.last, l->op == NTMM_LOCK_PAGES);
+	if (s.vad->flags & NTMM_VAD_VIEW)
+		status = ntmm_view_lock(s.vad, s.first, s.last, l->op == NTMM_LOCK_PAGES);
+	else
+		status = ntmm_vad_lock(s.vad, s.first, s.last, l->op == NTMM_LOCK_PAGES);
 	return ntmm_span_done(proc, &s, status, &l->address, &l->length);
 }
 

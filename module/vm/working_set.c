@@ -19,10 +19,37 @@
 #include "nt_rules.h"
 #include "placement.h"
 #include "vad.h"
+#include "view.h"
 #include "working_set.h"
 
-/* PSAPI_WORKING_SET_EX_BLOCK's Node field is 6 bits wide. */
+/* PSAPI_WORKING_SET_EX_BLOCK's Node field is 6 bits wide, ShareCount 3. */
 #define NTMM_WS_NODE_MASK	0x3fU
+#define NTMM_WS_SHARE_MAX	7U
+
+/*
+ * A view's page, of protection @prot: valid if this process maps it (its
+ * PTE is there; the current mm is the caller's), shared unless it is a
+ * copy-on-write view's own copy, its share count the frame's mappings.
+ */
+static u64 ntmm_ws_view(struct ntmm_vad *vad, unsigned long idx, u32 prot, unsigned long marks)
+{
+	struct page *page;
+	u64 attr;
+
+	if (get_user_pages_fast_only(vad->start + (idx << PAGE_SHIFT), 1, 0, &page) != 1)
+		return 0;
+	if (PageAnon(page))
+		prot = ntmm_view_written(prot);
+	attr = NTMM_WS_VALID | (u64)prot << NTMM_WS_PROTECTION_SHIFT |
+	       (u64)(page_to_nid(page) & NTMM_WS_NODE_MASK) << NTMM_WS_NODE_SHIFT;
+	if (!PageAnon(page))
+		attr |= NTMM_WS_SHARED | (u64)min_t(unsigned int, folio_mapcount(page_folio(page)),
+						  NTMM_WS_SHARE_MAX) << NTMM_WS_SHARE_COUNT_SHIFT;
+	if (marks & PF_LOCKED)
+		attr |= NTMM_WS_LOCKED;
+	put_page(page);
+	return attr;
+}
 
 /* The node of the frame holding page @idx of @vad, or -1 if none does. */
 static int ntmm_ws_node(struct ntmm_vad *vad, unsigned long idx)
@@ -62,6 +89,10 @@ static u64 ntmm_ws_attributes(struct ntmm_process *proc, u64 addr)
 	/* Valid: resident, and accessible, so a touch would not fault it in. */
 	if (!nt_protect_access(prot) || (prot & NTMM_PAGE_GUARD) || (marks & PF_RESET))
 		goto out_unlock;
+	if (vad->flags & NTMM_VAD_VIEW) {
+		attr = ntmm_ws_view(vad, idx, prot, marks);
+		goto out_unlock;
+	}
 	nid = ntmm_ws_node(vad, idx);
 	if (nid < 0)
 		goto out_unlock;

@@ -42,6 +42,7 @@
 #define NTMM_FEATURE_NUMA		_BITULL(8)	/* preferred node, address requirements */
 #define NTMM_FEATURE_WORKING_SET_EX	_BITULL(9)	/* QueryWorkingSetEx */
 #define NTMM_FEATURE_POOL_TAGS		_BITULL(10)	/* kernel pools' per-tag counters */
+#define NTMM_FEATURE_SECTIONS		_BITULL(11)	/* sections, views, names */
 
 /* Windows' constants that the kernel side applies. */
 #define NTMM_PAGE_SIZE			4096U
@@ -62,6 +63,29 @@
 #define NTMM_MEM_PHYSICAL		0x00400000U
 #define NTMM_MEM_RESET_UNDO		0x01000000U
 #define NTMM_MEM_LARGE_PAGES		0x20000000U
+/* Placeholders: NtAllocateVirtualMemoryEx, NtFreeVirtualMemory, NtMapViewOfSectionEx. */
+#define NTMM_MEM_COALESCE_PLACEHOLDERS	0x00000001U	/* free type */
+#define NTMM_MEM_PRESERVE_PLACEHOLDER	0x00000002U	/* free and unmap type */
+#define NTMM_MEM_REPLACE_PLACEHOLDER	0x00004000U	/* allocation and map type */
+#define NTMM_MEM_RESERVE_PLACEHOLDER	0x00040000U	/* allocation type */
+
+/* Section attributes (winnt.h's SEC_*). */
+#define NTMM_SEC_FILE			0x00800000U
+#define NTMM_SEC_IMAGE			0x01000000U
+#define NTMM_SEC_RESERVE		0x04000000U
+#define NTMM_SEC_COMMIT			0x08000000U
+#define NTMM_SEC_NOCACHE		0x10000000U
+#define NTMM_SEC_WRITECOMBINE		0x40000000U
+#define NTMM_SEC_LARGE_PAGES		0x80000000U
+
+/* Section access rights (SECTION_*; FILE_MAP_* are made of them). */
+#define NTMM_SECTION_QUERY		0x0001U
+#define NTMM_SECTION_MAP_WRITE		0x0002U
+#define NTMM_SECTION_MAP_READ		0x0004U
+#define NTMM_SECTION_MAP_EXECUTE	0x0008U
+#define NTMM_SECTION_EXTEND_SIZE	0x0010U
+#define NTMM_SECTION_MAP_EXECUTE_EXPLICIT 0x0020U	/* FILE_MAP_EXECUTE */
+#define NTMM_SECTION_ALL_ACCESS		0x000F001FU
 
 /* Page protections (winnt.h's PAGE_*). */
 #define NTMM_PAGE_NOACCESS		0x001U
@@ -78,23 +102,36 @@
 
 /* NTSTATUS values the module returns in the status field (NT's own numbers). */
 #define NTMM_STATUS_SUCCESS			0x00000000U
+#define NTMM_STATUS_OBJECT_NAME_EXISTS		0x40000000U	/* success: the name existed */
 #define NTMM_STATUS_GUARD_PAGE_VIOLATION	0x80000001U
 #define NTMM_STATUS_UNSUCCESSFUL		0xC0000001U
 #define NTMM_STATUS_NOT_IMPLEMENTED		0xC0000002U
 #define NTMM_STATUS_INFO_LENGTH_MISMATCH	0xC0000004U
 #define NTMM_STATUS_ACCESS_VIOLATION		0xC0000005U
+#define NTMM_STATUS_INVALID_HANDLE		0xC0000008U
 #define NTMM_STATUS_INVALID_PARAMETER		0xC000000DU
 #define NTMM_STATUS_NO_MEMORY			0xC0000017U
 #define NTMM_STATUS_CONFLICTING_ADDRESSES	0xC0000018U
+#define NTMM_STATUS_NOT_MAPPED_VIEW		0xC0000019U
 #define NTMM_STATUS_UNABLE_TO_FREE_VM		0xC000001AU
+#define NTMM_STATUS_UNABLE_TO_DELETE_SECTION	0xC000001BU
+#define NTMM_STATUS_INVALID_VIEW_SIZE		0xC000001FU
+#define NTMM_STATUS_INVALID_FILE_FOR_SECTION	0xC0000020U
+#define NTMM_STATUS_ACCESS_DENIED		0xC0000022U
 #define NTMM_STATUS_NOT_LOCKED			0xC000002AU
 #define NTMM_STATUS_NOT_COMMITTED		0xC000002DU
+#define NTMM_STATUS_OBJECT_NAME_INVALID		0xC0000033U
+#define NTMM_STATUS_OBJECT_NAME_NOT_FOUND	0xC0000034U
+#define NTMM_STATUS_SECTION_TOO_BIG		0xC0000040U
 #define NTMM_STATUS_INVALID_PAGE_PROTECTION	0xC0000045U
+#define NTMM_STATUS_SECTION_PROTECTION		0xC000004EU
 #define NTMM_STATUS_PRIVILEGE_NOT_HELD		0xC0000061U
 #define NTMM_STATUS_INSUFFICIENT_RESOURCES	0xC000009AU
 #define NTMM_STATUS_FREE_VM_NOT_AT_BASE		0xC000009FU
 #define NTMM_STATUS_MEMORY_NOT_ALLOCATED	0xC00000A0U
+#define NTMM_STATUS_MAPPED_FILE_SIZE_ZERO	0xC000011EU
 #define NTMM_STATUS_COMMITMENT_LIMIT		0xC000012DU
+#define NTMM_STATUS_MAPPED_ALIGNMENT		0xC0000220U
 
 /**
  * struct ntmm_version - NTMM_IOC_VERSION: the handshake.
@@ -368,7 +405,9 @@ struct ntmm_write_watch {
  * Windows x64 lays them out. Pages that are not valid report 0.
  */
 #define NTMM_WS_VALID			_BITULL(0)
+#define NTMM_WS_SHARE_COUNT_SHIFT	1	/* ShareCount, 3 bits */
 #define NTMM_WS_PROTECTION_SHIFT	4	/* Win32Protection, 11 bits */
+#define NTMM_WS_SHARED			_BITULL(15)
 #define NTMM_WS_NODE_SHIFT		16	/* Node, 6 bits */
 #define NTMM_WS_LOCKED			_BITULL(22)
 #define NTMM_WS_LARGE_PAGE		_BITULL(23)
@@ -441,6 +480,118 @@ struct ntmm_pool_tags {
 
 #define NTMM_POOL_TAGS_SIZE_VER0	24
 
+/* Section names: at most this many bytes (UTF-8), without a terminator. */
+#define NTMM_NAME_MAX			1024
+
+/* struct ntmm_section_create.flags, struct ntmm_section_open.flags */
+#define NTMM_HANDLE_INHERIT		0x1	/* the handle survives exec (no O_CLOEXEC) */
+#define NTMM_NAME_GLOBAL		0x2	/* in Global\, not the caller's Local\ */
+
+/**
+ * struct ntmm_section_create - NTMM_IOC_SECTION_CREATE: NtCreateSection.
+ * @size:	in: sizeof(struct ntmm_section_create) as the caller knows it.
+ * @status:	out: NTSTATUS; STATUS_OBJECT_NAME_EXISTS (a success) when
+ *		@name was taken: @handle is then a handle to that section.
+ * @protect:	in: the section's page protection (PAGE_*).
+ * @attributes:	in: SEC_* (SEC_COMMIT, SEC_RESERVE, SEC_LARGE_PAGES, ...).
+ * @max_size:	in: bytes, 0 with a file for the file's size; out: the size.
+ * @fd:		in: the file to map, or -1 for memory backed by the pagefile.
+ * @flags:	in: NTMM_HANDLE_INHERIT, NTMM_NAME_GLOBAL.
+ * @name:	in: user pointer to the name's bytes, 0 for none.
+ * @name_length: in: bytes of @name, at most NTMM_NAME_MAX.
+ * @handle:	out: the section handle, a file descriptor.
+ */
+struct ntmm_section_create {
+	__u32 size;
+	__u32 status;
+	__u32 protect;
+	__u32 attributes;
+	__u64 max_size;
+	__s32 fd;
+	__u32 flags;
+	__u64 name;
+	__u32 name_length;
+	__s32 handle;
+};
+
+#define NTMM_SECTION_CREATE_SIZE_VER0	48
+
+/**
+ * struct ntmm_section_open - NTMM_IOC_SECTION_OPEN: NtOpenSection, and
+ *	DuplicateHandle of a section handle with other rights.
+ * @size:	in: sizeof(struct ntmm_section_open) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @access:	in: the rights wanted (SECTION_*, FILE_MAP_*).
+ * @flags:	in: NTMM_HANDLE_INHERIT, NTMM_NAME_GLOBAL.
+ * @name:	in: user pointer to the name's bytes; 0 to reopen @handle.
+ * @name_length: in: bytes of @name.
+ * @handle:	in: with @name 0, a section handle to reopen with @access,
+ *		which must be a subset of its own; out: the new handle.
+ */
+struct ntmm_section_open {
+	__u32 size;
+	__u32 status;
+	__u32 access;
+	__u32 flags;
+	__u64 name;
+	__u32 name_length;
+	__s32 handle;
+};
+
+#define NTMM_SECTION_OPEN_SIZE_VER0	32
+
+/**
+ * struct ntmm_view - NTMM_IOC_VIEW_MAP: NtMapViewOfSection(Ex).
+ * @size:	in: sizeof(struct ntmm_view) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @handle:	in: the section handle.
+ * @protect:	in: the view's protection (PAGE_READONLY, PAGE_READWRITE,
+ *		PAGE_WRITECOPY, their EXECUTE_ forms), as kernelbase
+ *		derives it from FILE_MAP_*.
+ * @address:	in: the base wanted, 0 to let the module choose; out: the view.
+ * @offset:	in: where in the section the view starts, 64 KiB aligned.
+ * @length:	in: bytes, 0 for the rest of the section; out: the view's size.
+ * @type:	in: MEM_TOP_DOWN, MEM_REPLACE_PLACEHOLDER.
+ * @__pad0:	must be zero.
+ */
+struct ntmm_view {
+	__u32 size;
+	__u32 status;
+	__s32 handle;
+	__u32 protect;
+	__u64 address;
+	__u64 offset;
+	__u64 length;
+	__u32 type;
+	__u32 __pad0;
+};
+
+#define NTMM_VIEW_SIZE_VER0		48
+
+/* struct ntmm_view_op.op */
+#define NTMM_VIEW_UNMAP		0	/* NtUnmapViewOfSectionEx */
+#define NTMM_VIEW_FLUSH		1	/* NtFlushVirtualMemory */
+
+/**
+ * struct ntmm_view_op - NTMM_IOC_VIEW_OP: unmap or flush a view.
+ * @size:	in: sizeof(struct ntmm_view_op) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @op:		in: NTMM_VIEW_UNMAP or NTMM_VIEW_FLUSH.
+ * @flags:	in: unmap: MEM_PRESERVE_PLACEHOLDER; flush: 0.
+ * @address:	in: an address in the view.
+ * @length:	in: flush: bytes from @address, 0 for the rest of the view.
+ */
+struct ntmm_view_op {
+	__u32 size;
+	__u32 status;
+	__u32 op;
+	__u32 flags;
+	__u64 address;
+	__u64 length;
+};
+
+#define NTMM_VIEW_OP_SIZE_VER0		32
+
 #define NTMM_IOC_MAGIC		0xD7	/* free in ioctl-number.rst */
 
 #define NTMM_IOC_VERSION	_IOWR(NTMM_IOC_MAGIC, 0x00, struct ntmm_version)
@@ -455,5 +606,9 @@ struct ntmm_pool_tags {
 #define NTMM_IOC_WRITE_WATCH	_IOWR(NTMM_IOC_MAGIC, 0x09, struct ntmm_write_watch)
 #define NTMM_IOC_WORKING_SET_EX _IOWR(NTMM_IOC_MAGIC, 0x0A, struct ntmm_working_set_ex)
 #define NTMM_IOC_POOL_TAGS	_IOWR(NTMM_IOC_MAGIC, 0x0B, struct ntmm_pool_tags)
+#define NTMM_IOC_SECTION_CREATE	_IOWR(NTMM_IOC_MAGIC, 0x0C, struct ntmm_section_create)
+#define NTMM_IOC_SECTION_OPEN	_IOWR(NTMM_IOC_MAGIC, 0x0D, struct ntmm_section_open)
+#define NTMM_IOC_VIEW_MAP	_IOWR(NTMM_IOC_MAGIC, 0x0E, struct ntmm_view)
+#define NTMM_IOC_VIEW_OP	_IOWR(NTMM_IOC_MAGIC, 0x0F, struct ntmm_view_op)
 
 #endif /* _UAPI_LINUX_NTMM_H */
