@@ -51,7 +51,7 @@ typedef void *PVOID;
 typedef void *LPVOID;
 typedef const void *LPCVOID;
 typedef void *HANDLE;
-typedef HANDLE *PHANDLE;
+typedef HANDLE *PHANDLE, *LPHANDLE;
 typedef LONG NTSTATUS;
 typedef BOOL *PBOOL, *LPBOOL;
 typedef DWORD *PDWORD, *LPDWORD;
@@ -392,6 +392,20 @@ BOOL WINAPI GetNumaAvailableMemoryNode(UCHAR Node, PULONGLONG AvailableBytes);
 BOOL WINAPI GetNumaAvailableMemoryNodeEx(USHORT Node, PULONGLONG AvailableBytes);
 BOOL WINAPI GetNumaProcessorNode(UCHAR Processor, PUCHAR NodeNumber);
 BOOL WINAPI GetNumaProcessorNodeEx(PPROCESSOR_NUMBER Processor, PUSHORT NodeNumber);
+
+/* handleapi.h and winnt.h: DuplicateHandle's options, a handle's flags. */
+#define DUPLICATE_CLOSE_SOURCE		0x00000001
+#define DUPLICATE_SAME_ACCESS		0x00000002
+#define HANDLE_FLAG_INHERIT		0x00000001
+#define HANDLE_FLAG_PROTECT_FROM_CLOSE	0x00000002
+
+/* handleapi.h */
+BOOL WINAPI CloseHandle(HANDLE hObject);
+BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+			    HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+			    DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions);
+BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags);
+BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);
 
 /* memoryapi.h: private memory of the calling process. */
 LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,
