@@ -97,9 +97,19 @@ build/tests/host/heap_core_test: tests/host/heap_core_test.c $(HEAP_CORE_SRCS) \
 	$(CC) -std=gnu11 $(WARN) -O1 -g -pthread -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -Itests $< $(HEAP_CORE_SRCS) -o $@
 
-host-test: build/tests/host/nt_rules_test build/tests/host/heap_core_test userlib
+# libntmm's UTF-16 to UTF-8 conversion, against iconv (with error.c's last error).
+TEXT_SRCS := userlib/src/text.c userlib/src/error.c
+build/tests/host/text_test: tests/host/text_test.c $(TEXT_SRCS) userlib/src/internal.h \
+		userlib/include/windows.h uapi/linux/ntmm.h tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) -O1 -g -pthread -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -Iuserlib/include -Iuapi -Itests $< $(TEXT_SRCS) -o $@
+
+host-test: build/tests/host/nt_rules_test build/tests/host/heap_core_test \
+		build/tests/host/text_test userlib
 	build/tests/host/nt_rules_test
 	build/tests/host/heap_core_test
+	build/tests/host/text_test
 	tests/host/shared_lib_test.sh
 
 check:

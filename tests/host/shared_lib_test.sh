@@ -17,11 +17,12 @@ so=userlib/libntmm.so.1
 check "soname is libntmm.so.1" \
 	"readelf -d $so | grep -q 'Library soname: \[libntmm.so.1\]'"
 check "every exported function carries a NTMM_ version" \
-	"! nm -D --defined-only $so | grep ' T ' | grep -v '@@NTMM_1\.[012]\$' | grep -q ."
-check "the first release's functions keep NTMM_1.0, later ones NTMM_1.1 and NTMM_1.2" \
+	"! nm -D --defined-only $so | grep ' T ' | grep -v '@@NTMM_1\.[0-3]\$' | grep -q ."
+check "the first release's functions keep NTMM_1.0, later ones NTMM_1.1 to NTMM_1.3" \
 	"nm -D $so | grep -q ' VirtualAlloc@@NTMM_1.0\$' &&
 	 nm -D $so | grep -q ' QueryWorkingSetEx@@NTMM_1.1\$' &&
-	 nm -D $so | grep -q ' HeapAlloc@@NTMM_1.2\$'"
+	 nm -D $so | grep -q ' HeapAlloc@@NTMM_1.2\$' &&
+	 nm -D $so | grep -q ' CloseHandle@@NTMM_1.3\$'"
 check "no internal symbol leaks (ntmm_ioctl is hidden)" \
 	"! nm -D $so | grep -q ntmm_ioctl"
 

@@ -3,8 +3,8 @@
  * Tests' view of ntmm memory from Linux's side, through Linux's own
  * interfaces only: /proc/PID/status and /proc/meminfo fields, the
  * /proc/PID/maps entry around an address, /proc/buddyinfo, pipes that
- * carry whole buffers, and kernel core dumps (core_pattern, the ELF
- * program headers of a core file).
+ * carry whole buffers, kernel core dumps (core_pattern, the ELF
+ * program headers of a core file), and vm-run's scratch disk.
  */
 #ifndef NTMM_TESTS_LINUX_MM_H
 #define NTMM_TESTS_LINUX_MM_H
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -371,6 +372,23 @@ static inline long core_read(const char *path, unsigned long addr, void *buf, si
 	}
 	close(fd);
 	return got;
+}
+
+/* Is /mnt a block-device filesystem (vm-run --disk), not the initramfs? */
+static inline int have_disk(void)
+{
+	struct statfs sf;
+	char line[256];
+	int found = 0;
+	FILE *f = fopen("/proc/mounts", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "/dev/", 5) && strstr(line, " /mnt "))
+			found = 1;
+	fclose(f);
+	return found && statfs("/mnt", &sf) == 0;
 }
 
 #endif /* NTMM_TESTS_LINUX_MM_H */

@@ -30,7 +30,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -338,23 +337,6 @@ static void test_vmsplice(void)
 	VirtualFree(q, 0, MEM_RELEASE);
 	VirtualFree(r, 0, MEM_RELEASE);
 	free(buf);
-}
-
-/* Is /mnt a block-device filesystem (vm-run --disk), not the initramfs? */
-static int have_disk(void)
-{
-	struct statfs sf;
-	char line[256];
-	int found = 0;
-	FILE *f = fopen("/proc/mounts", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "/dev/", 5) && strstr(line, " /mnt "))
-			found = 1;
-	fclose(f);
-	return found && statfs("/mnt", &sf) == 0;
 }
 
 #define FILE_LEN	(2 * LARGE)

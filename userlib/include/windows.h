@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libntmm's <windows.h>: the Win32 memory-manager API on Linux.
+ * libntmm's <windows.h>: the Win32 memory-manager API on Linux, and the file
+ * and handle calls that a program which maps files needs.
  *
  * Types have Windows' sizes on LP64 Linux: DWORD, LONG, ULONG and BOOL are
  * 32-bit; SIZE_T, ULONG_PTR and pointers 64-bit. Constants have Windows'
@@ -51,8 +52,9 @@ typedef void *PVOID;
 typedef void *LPVOID;
 typedef const void *LPCVOID;
 typedef void *HANDLE;
-typedef HANDLE *PHANDLE;
+typedef HANDLE *PHANDLE, *LPHANDLE;
 typedef LONG NTSTATUS;
+typedef LONG *PLONG;
 typedef BOOL *PBOOL, *LPBOOL;
 typedef DWORD *PDWORD, *LPDWORD;
 typedef ULONG *PULONG;
@@ -143,33 +145,53 @@ typedef const WCHAR *LPCWSTR;
 #define STATUS_NONCONTINUABLE_EXCEPTION	((DWORD)0xC0000025L)
 #define STATUS_HEAP_CORRUPTION		((DWORD)0xC0000374L)
 
-/* Win32 error codes (winerror.h) that the memory manager returns. */
+/* Win32 error codes (winerror.h) that libntmm returns. */
 #define ERROR_SUCCESS			0L
 #define NO_ERROR			0L
 #define ERROR_INVALID_FUNCTION		1L
 #define ERROR_FILE_NOT_FOUND		2L
+#define ERROR_PATH_NOT_FOUND		3L
+#define ERROR_TOO_MANY_OPEN_FILES	4L
 #define ERROR_ACCESS_DENIED		5L
 #define ERROR_INVALID_HANDLE		6L
 #define ERROR_NOT_ENOUGH_MEMORY		8L
 #define ERROR_OUTOFMEMORY		14L
+#define ERROR_NOT_SAME_DEVICE		17L
+#define ERROR_WRITE_PROTECT		19L
 #define ERROR_BAD_LENGTH		24L
 #define ERROR_GEN_FAILURE		31L
+#define ERROR_SHARING_VIOLATION		32L
+#define ERROR_HANDLE_EOF		38L
 #define ERROR_NOT_SUPPORTED		50L
+#define ERROR_FILE_EXISTS		80L
 #define ERROR_INVALID_PARAMETER		87L
+#define ERROR_BROKEN_PIPE		109L
+#define ERROR_DISK_FULL			112L
 #define ERROR_CALL_NOT_IMPLEMENTED	120L
 #define ERROR_INSUFFICIENT_BUFFER	122L
+#define ERROR_NEGATIVE_SEEK		131L
+#define ERROR_SEEK_ON_DEVICE		132L
+#define ERROR_DIR_NOT_EMPTY		145L
 #define ERROR_DISCARDED			157L
 #define ERROR_NOT_LOCKED		158L
-#define ERROR_NO_MORE_ITEMS		259L
+#define ERROR_BUSY			170L
 #define ERROR_ALREADY_EXISTS		183L
+#define ERROR_FILENAME_EXCED_RANGE	206L
+#define ERROR_FILE_TOO_LARGE		223L
+#define ERROR_NO_MORE_ITEMS		259L
 #define ERROR_MR_MID_NOT_FOUND		317L
 #define ERROR_INVALID_ADDRESS		487L
+#define ERROR_ARITHMETIC_OVERFLOW	534L
 #define ERROR_NOACCESS			998L
+#define ERROR_IO_DEVICE			1117L
 #define ERROR_MAPPED_ALIGNMENT		1132L
+#define ERROR_TOO_MANY_LINKS		1142L
+#define ERROR_DISK_QUOTA_EXCEEDED	1295L
 #define ERROR_PRIVILEGE_NOT_HELD	1314L
 #define ERROR_NO_SYSTEM_RESOURCES	1450L
 #define ERROR_WORKING_SET_QUOTA		1453L
 #define ERROR_COMMITMENT_LIMIT		1455L
+#define ERROR_CANT_RESOLVE_FILENAME	1921L
 #define ERROR_DEVICE_NOT_AVAILABLE	4319L
 
 /* Processor architecture and type (GetSystemInfo). */
@@ -222,6 +244,31 @@ typedef struct _MEMORYSTATUSEX {
 	DWORDLONG ullAvailVirtual;
 	DWORDLONG ullAvailExtendedVirtual;
 } MEMORYSTATUSEX, *LPMEMORYSTATUSEX;
+
+/* winnt.h: 64-bit integers in two halves, low part first. */
+typedef union _LARGE_INTEGER {
+	struct {
+		DWORD LowPart;
+		LONG HighPart;
+	};
+	struct {
+		DWORD LowPart;
+		LONG HighPart;
+	} u;
+	LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef union _ULARGE_INTEGER {
+	struct {
+		DWORD LowPart;
+		DWORD HighPart;
+	};
+	struct {
+		DWORD LowPart;
+		DWORD HighPart;
+	} u;
+	ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
 
 /* winnt.h: exceptions, x64 layout. */
 #define EXCEPTION_MAXIMUM_PARAMETERS	15
@@ -372,6 +419,156 @@ BOOL WINAPI GetNumaAvailableMemoryNode(UCHAR Node, PULONGLONG AvailableBytes);
 BOOL WINAPI GetNumaAvailableMemoryNodeEx(USHORT Node, PULONGLONG AvailableBytes);
 BOOL WINAPI GetNumaProcessorNode(UCHAR Processor, PUCHAR NodeNumber);
 BOOL WINAPI GetNumaProcessorNodeEx(PPROCESSOR_NUMBER Processor, PUSHORT NodeNumber);
+
+/*
+ * winnt.h: access rights. Generic rights, and the file rights they stand for.
+ * Linux files carry read and write only: see CreateFile in README.md.
+ */
+#define GENERIC_READ			0x80000000
+#define GENERIC_WRITE			0x40000000
+#define GENERIC_EXECUTE			0x20000000
+#define GENERIC_ALL			0x10000000
+#define DELETE				0x00010000
+#define READ_CONTROL			0x00020000
+#define WRITE_DAC			0x00040000
+#define WRITE_OWNER			0x00080000
+#define SYNCHRONIZE			0x00100000
+#define STANDARD_RIGHTS_REQUIRED	0x000F0000
+#define STANDARD_RIGHTS_READ		READ_CONTROL
+#define STANDARD_RIGHTS_WRITE		READ_CONTROL
+#define STANDARD_RIGHTS_EXECUTE		READ_CONTROL
+#define STANDARD_RIGHTS_ALL		0x001F0000
+#define FILE_READ_DATA			0x0001
+#define FILE_WRITE_DATA			0x0002
+#define FILE_APPEND_DATA		0x0004
+#define FILE_READ_EA			0x0008
+#define FILE_WRITE_EA			0x0010
+#define FILE_EXECUTE			0x0020
+#define FILE_READ_ATTRIBUTES		0x0080
+#define FILE_WRITE_ATTRIBUTES		0x0100
+#define FILE_ALL_ACCESS			(STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1FF)
+#define FILE_GENERIC_READ		(STANDARD_RIGHTS_READ | FILE_READ_DATA | \
+					 FILE_READ_ATTRIBUTES | FILE_READ_EA | SYNCHRONIZE)
+#define FILE_GENERIC_WRITE		(STANDARD_RIGHTS_WRITE | FILE_WRITE_DATA | \
+					 FILE_WRITE_ATTRIBUTES | FILE_WRITE_EA | \
+					 FILE_APPEND_DATA | SYNCHRONIZE)
+#define FILE_GENERIC_EXECUTE		(STANDARD_RIGHTS_EXECUTE | FILE_READ_ATTRIBUTES | \
+					 FILE_EXECUTE | SYNCHRONIZE)
+
+/* winnt.h and fileapi.h: CreateFile's share modes, dispositions, attributes and flags. */
+#define FILE_SHARE_READ			0x00000001
+#define FILE_SHARE_WRITE		0x00000002
+#define FILE_SHARE_DELETE		0x00000004
+
+#define CREATE_NEW			1
+#define CREATE_ALWAYS			2
+#define OPEN_EXISTING			3
+#define OPEN_ALWAYS			4
+#define TRUNCATE_EXISTING		5
+
+#define FILE_ATTRIBUTE_READONLY		0x00000001
+#define FILE_ATTRIBUTE_HIDDEN		0x00000002
+#define FILE_ATTRIBUTE_SYSTEM		0x00000004
+#define FILE_ATTRIBUTE_DIRECTORY	0x00000010
+#define FILE_ATTRIBUTE_ARCHIVE		0x00000020
+#define FILE_ATTRIBUTE_DEVICE		0x00000040
+#define FILE_ATTRIBUTE_NORMAL		0x00000080
+#define FILE_ATTRIBUTE_TEMPORARY	0x00000100
+#define FILE_ATTRIBUTE_SPARSE_FILE	0x00000200
+#define FILE_ATTRIBUTE_REPARSE_POINT	0x00000400
+#define FILE_ATTRIBUTE_COMPRESSED	0x00000800
+#define FILE_ATTRIBUTE_OFFLINE		0x00001000
+#define FILE_ATTRIBUTE_NOT_CONTENT_INDEXED 0x00002000
+#define FILE_ATTRIBUTE_ENCRYPTED	0x00004000
+
+#define FILE_FLAG_WRITE_THROUGH		0x80000000
+#define FILE_FLAG_OVERLAPPED		0x40000000
+#define FILE_FLAG_NO_BUFFERING		0x20000000
+#define FILE_FLAG_RANDOM_ACCESS		0x10000000
+#define FILE_FLAG_SEQUENTIAL_SCAN	0x08000000
+#define FILE_FLAG_DELETE_ON_CLOSE	0x04000000
+#define FILE_FLAG_BACKUP_SEMANTICS	0x02000000
+#define FILE_FLAG_POSIX_SEMANTICS	0x01000000
+#define FILE_FLAG_SESSION_AWARE		0x00800000
+#define FILE_FLAG_OPEN_REPARSE_POINT	0x00200000
+#define FILE_FLAG_OPEN_NO_RECALL	0x00100000
+#define FILE_FLAG_FIRST_PIPE_INSTANCE	0x00080000
+
+/* Move methods (SetFilePointer), file types (GetFileType), failure values. */
+#define FILE_BEGIN			0
+#define FILE_CURRENT			1
+#define FILE_END			2
+#define FILE_TYPE_UNKNOWN		0x0000
+#define FILE_TYPE_DISK			0x0001
+#define FILE_TYPE_CHAR			0x0002
+#define FILE_TYPE_PIPE			0x0003
+#define FILE_TYPE_REMOTE		0x8000
+#define INVALID_FILE_SIZE		((DWORD)0xFFFFFFFF)
+#define INVALID_SET_FILE_POINTER	((DWORD)-1)
+
+/* handleapi.h and winnt.h: DuplicateHandle's options, a handle's flags. */
+#define DUPLICATE_CLOSE_SOURCE		0x00000001
+#define DUPLICATE_SAME_ACCESS		0x00000002
+#define HANDLE_FLAG_INHERIT		0x00000001
+#define HANDLE_FLAG_PROTECT_FROM_CLOSE	0x00000002
+
+typedef struct _SECURITY_ATTRIBUTES {
+	DWORD nLength;
+	LPVOID lpSecurityDescriptor;
+	BOOL bInheritHandle;
+} SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
+
+typedef struct _OVERLAPPED {
+	ULONG_PTR Internal;
+	ULONG_PTR InternalHigh;
+	union {
+		struct {
+			DWORD Offset;
+			DWORD OffsetHigh;
+		};
+		PVOID Pointer;
+	};
+	HANDLE hEvent;
+} OVERLAPPED, *LPOVERLAPPED;
+
+/* fileapi.h: files are Linux files, handles their descriptors (libntmm.h). */
+HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+			  LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+			  DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+			  LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+			  DWORD dwFlagsAndAttributes, HANDLE hTemplateFile);
+BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+		     LPDWORD lpNumberOfBytesRead, LPOVERLAPPED lpOverlapped);
+BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite,
+		      LPDWORD lpNumberOfBytesWritten, LPOVERLAPPED lpOverlapped);
+DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
+DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove, PLONG lpDistanceToMoveHigh,
+			    DWORD dwMoveMethod);
+BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
+			     PLARGE_INTEGER lpNewFilePointer, DWORD dwMoveMethod);
+BOOL WINAPI SetEndOfFile(HANDLE hFile);
+BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+DWORD WINAPI GetFileType(HANDLE hFile);
+BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
+
+#ifdef UNICODE
+#define CreateFile			CreateFileW
+#define DeleteFile			DeleteFileW
+#else
+#define CreateFile			CreateFileA
+#define DeleteFile			DeleteFileA
+#endif
+
+/* handleapi.h */
+BOOL WINAPI CloseHandle(HANDLE hObject);
+BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+			    HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
+			    DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwOptions);
+BOOL WINAPI GetHandleInformation(HANDLE hObject, LPDWORD lpdwFlags);
+BOOL WINAPI SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags);
 
 /* memoryapi.h: private memory of the calling process. */
 LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize, DWORD flAllocationType,

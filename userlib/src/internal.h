@@ -37,4 +37,23 @@ __attribute__((noreturn)) void ntmm_terminate(DWORD status, const char *why);
 /* Mark a block of @heap moveable (or not), for HeapWalk; FALSE if it is no busy block. */
 BOOL ntmm_heap_set_moveable(HANDLE heap, void *p, BOOL on);
 
+/*
+ * The descriptor of file handle @h (libntmm.h's encoding), or -1 if @h is no
+ * descriptor's handle; NtmmFdFromHandle without the last error.
+ */
+int ntmm_handle_fd(HANDLE h);
+
+/* The Win32 error for a Linux errno: the one table (errno.c), for every file. */
+DWORD ntmm_errno_to_win32(int err);
+
+/* SetLastError(ntmm_errno_to_win32(@err)). */
+void ntmm_set_errno_error(int err);
+
+/*
+ * @s as a malloc'd UTF-8 string, surrogate pairs joined. NULL with
+ * ERROR_INVALID_PARAMETER for NULL or an unpaired surrogate, or with
+ * ERROR_NOT_ENOUGH_MEMORY; the last error is left alone on success.
+ */
+char *ntmm_utf16_to_utf8(LPCWSTR s);
+
 #endif /* LIBNTMM_INTERNAL_H */
