@@ -23,7 +23,11 @@
 	X(ntmm_ws_entry, 16)			\
 	X(ntmm_working_set_ex, 24)		\
 	X(ntmm_pool_tag_info, 56)		\
-	X(ntmm_pool_tags, 24)
+	X(ntmm_pool_tags, 24)			\
+	X(ntmm_section_create, 48)		\
+	X(ntmm_section_open, 32)		\
+	X(ntmm_view, 48)			\
+	X(ntmm_view_op, 32)
 
 /* X(struct, field, offset, size) */
 #define NTMM_ABI_FIELDS(X)					\
@@ -93,7 +97,31 @@
 	X(ntmm_pool_tag_info, paged_allocs, 8, 8)		\
 	X(ntmm_pool_tag_info, nonpaged_bytes, 48, 8)		\
 	X(ntmm_pool_tags, count, 8, 4)			\
-	X(ntmm_pool_tags, entries, 16, 8)
+	X(ntmm_pool_tags, entries, 16, 8)			\
+	X(ntmm_section_create, protect, 8, 4)			\
+	X(ntmm_section_create, attributes, 12, 4)		\
+	X(ntmm_section_create, max_size, 16, 8)		\
+	X(ntmm_section_create, fd, 24, 4)			\
+	X(ntmm_section_create, flags, 28, 4)			\
+	X(ntmm_section_create, name, 32, 8)			\
+	X(ntmm_section_create, name_length, 40, 4)		\
+	X(ntmm_section_create, handle, 44, 4)			\
+	X(ntmm_section_open, access, 8, 4)			\
+	X(ntmm_section_open, flags, 12, 4)			\
+	X(ntmm_section_open, name, 16, 8)			\
+	X(ntmm_section_open, name_length, 24, 4)		\
+	X(ntmm_section_open, handle, 28, 4)			\
+	X(ntmm_view, handle, 8, 4)				\
+	X(ntmm_view, protect, 12, 4)				\
+	X(ntmm_view, address, 16, 8)				\
+	X(ntmm_view, offset, 24, 8)				\
+	X(ntmm_view, length, 32, 8)				\
+	X(ntmm_view, type, 40, 4)				\
+	X(ntmm_view, __pad0, 44, 4)				\
+	X(ntmm_view_op, op, 8, 4)				\
+	X(ntmm_view_op, flags, 12, 4)				\
+	X(ntmm_view_op, address, 16, 8)			\
+	X(ntmm_view_op, length, 24, 8)
 
 #define NTMM_ABI_CHECK_STRUCT(s, sz)					\
 	_Static_assert(sizeof(struct s) == (sz), "sizeof(struct " #s ")");
@@ -120,6 +148,10 @@
 	_Static_assert(NTMM_LOCK_SIZE_VER0 == 32, "lock VER0");	\
 	_Static_assert(NTMM_WRITE_WATCH_SIZE_VER0 == 48, "write_watch VER0"); \
 	_Static_assert(NTMM_WORKING_SET_EX_SIZE_VER0 == 24, "working_set_ex VER0"); \
-	_Static_assert(NTMM_POOL_TAGS_SIZE_VER0 == 24, "pool_tags VER0");
+	_Static_assert(NTMM_POOL_TAGS_SIZE_VER0 == 24, "pool_tags VER0");	\
+	_Static_assert(NTMM_SECTION_CREATE_SIZE_VER0 == 48, "section_create VER0"); \
+	_Static_assert(NTMM_SECTION_OPEN_SIZE_VER0 == 32, "section_open VER0"); \
+	_Static_assert(NTMM_VIEW_SIZE_VER0 == 48, "view VER0");	\
+	_Static_assert(NTMM_VIEW_OP_SIZE_VER0 == 32, "view_op VER0");
 
 #endif /* NTMM_TESTS_ABI_LAYOUT_H */

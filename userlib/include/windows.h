@@ -26,6 +26,25 @@ extern "C" {
 #define CALLBACK
 #define VOID void
 #define CONST const
+/* x64 has one calling convention; the keywords Windows code writes mean nothing here. */
+#ifndef __cdecl
+#define __cdecl
+#endif
+#ifndef __stdcall
+#define __stdcall
+#endif
+
+/* The SAL annotations of Microsoft's headers and samples, for the reader only. */
+#ifndef _In_
+#define _In_
+#define _In_opt_
+#define _Out_
+#define _Out_opt_
+#define _Inout_
+#define _Inout_opt_
+#define _Outptr_
+#define _Outptr_opt_
+#endif
 
 typedef int BOOL;
 typedef uint8_t BYTE;
@@ -47,6 +66,7 @@ typedef uint64_t DWORD_PTR;
 typedef uint64_t SIZE_T;
 typedef int64_t SSIZE_T;
 typedef char CHAR;
+typedef CHAR *PCHAR;
 typedef uint16_t WCHAR;
 typedef void *PVOID;
 typedef void *LPVOID;
@@ -71,6 +91,7 @@ typedef CHAR *LPSTR;
 typedef const CHAR *LPCSTR;
 typedef WCHAR *LPWSTR;
 typedef const WCHAR *LPCWSTR;
+typedef const WCHAR *PCWSTR;
 
 #ifndef TRUE
 #define TRUE 1
@@ -169,6 +190,7 @@ typedef const WCHAR *LPCWSTR;
 #define ERROR_DISK_FULL			112L
 #define ERROR_CALL_NOT_IMPLEMENTED	120L
 #define ERROR_INSUFFICIENT_BUFFER	122L
+#define ERROR_INVALID_NAME		123L
 #define ERROR_NEGATIVE_SEEK		131L
 #define ERROR_SEEK_ON_DEVICE		132L
 #define ERROR_DIR_NOT_EMPTY		145L
@@ -176,6 +198,7 @@ typedef const WCHAR *LPCWSTR;
 #define ERROR_NOT_LOCKED		158L
 #define ERROR_BUSY			170L
 #define ERROR_ALREADY_EXISTS		183L
+#define ERROR_BAD_EXE_FORMAT		193L
 #define ERROR_FILENAME_EXCED_RANGE	206L
 #define ERROR_FILE_TOO_LARGE		223L
 #define ERROR_NO_MORE_ITEMS		259L
@@ -183,6 +206,7 @@ typedef const WCHAR *LPCWSTR;
 #define ERROR_INVALID_ADDRESS		487L
 #define ERROR_ARITHMETIC_OVERFLOW	534L
 #define ERROR_NOACCESS			998L
+#define ERROR_FILE_INVALID		1006L
 #define ERROR_IO_DEVICE			1117L
 #define ERROR_MAPPED_ALIGNMENT		1132L
 #define ERROR_TOO_MANY_LINKS		1142L
@@ -767,6 +791,55 @@ typedef struct _SYSTEM_POOLTAG_INFORMATION {
 NTSTATUS NTAPI NtQuerySystemInformation(SYSTEM_INFORMATION_CLASS SystemInformationClass,
 					PVOID SystemInformation, ULONG SystemInformationLength,
 					PULONG ReturnLength);
+
+/* winnt.h and memoryapi.h: sections and views (file mappings). */
+#ifdef UNICODE
+#define CreateFileMapping		CreateFileMappingW
+#define OpenFileMapping			OpenFileMappingW
+#else
+#define CreateFileMapping		CreateFileMappingA
+#define OpenFileMapping			OpenFileMappingA
+#endif
+
+#define SECTION_QUERY			0x0001
+#define SECTION_MAP_WRITE		0x0002
+#define SECTION_MAP_READ		0x0004
+#define SECTION_MAP_EXECUTE		0x0008
+#define SECTION_EXTEND_SIZE		0x0010
+#define SECTION_MAP_EXECUTE_EXPLICIT	0x0020
+#define SECTION_ALL_ACCESS		0x000F001F
+
+#define MEM_UNMAP_WITH_TRANSIENT_BOOST	0x00000001
+
+HANDLE WINAPI CreateFileMappingA(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+				 DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+				 LPCSTR lpName);
+HANDLE WINAPI CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+				 DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow,
+				 LPCWSTR lpName);
+HANDLE WINAPI CreateFileMapping2(HANDLE File, SECURITY_ATTRIBUTES *SecurityAttributes,
+				 ULONG DesiredAccess, ULONG PageProtection,
+				 ULONG AllocationAttributes, ULONG64 MaximumSize, PCWSTR Name,
+				 MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ParameterCount);
+HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCSTR lpName);
+HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);
+LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+			    DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+			    SIZE_T dwNumberOfBytesToMap);
+LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+			      DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+			      SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
+PVOID WINAPI MapViewOfFile3(HANDLE FileMapping, HANDLE Process, PVOID BaseAddress,
+			    ULONG64 Offset, SIZE_T ViewSize, ULONG AllocationType,
+			    ULONG PageProtection, MEM_EXTENDED_PARAMETER *ExtendedParameters,
+			    ULONG ParameterCount);
+PVOID WINAPI MapViewOfFileNuma2(HANDLE FileMappingHandle, HANDLE ProcessHandle, ULONG64 Offset,
+				PVOID BaseAddress, SIZE_T ViewSize, ULONG AllocationType,
+				ULONG PageProtection, ULONG PreferredNode);
+BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
+BOOL WINAPI UnmapViewOfFileEx(PVOID BaseAddress, ULONG UnmapFlags);
+BOOL WINAPI UnmapViewOfFile2(HANDLE Process, PVOID BaseAddress, ULONG UnmapFlags);
+BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
 
 #ifdef __cplusplus
 }

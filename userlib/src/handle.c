@@ -12,7 +12,9 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,19 +198,43 @@ NTMM_EXPORT BOOL WINAPI CloseHandle(HANDLE hObject)
 	return TRUE;
 }
 
+/*
+ * DuplicateHandle of a section handle with other rights: the module makes
+ * a new handle (a descriptor of its own) with @access, which must be a
+ * subset of the source's. -2 for a descriptor that is no section handle,
+ * -1 with the last error set on failure.
+ */
+static int reopen_section(int fd, DWORD access, BOOL inherit)
+{
+	struct ntmm_section_open o = {
+		.size = sizeof(o),
+		.access = access,
+		.flags = inherit ? NTMM_HANDLE_INHERIT : 0,
+		.handle = fd,
+	};
+	char path[32], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -2;
+	link[n] = 0;
+	if (strcmp(link, "anon_inode:[ntmm-section]"))
+		return -2;
+	if (ntmm_ioctl(NTMM_IOC_SECTION_OPEN, &o) || !ntmm_status(o.status))
+		return -1;
+	return o.handle;
+}
+
 NTMM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
 					HANDLE hTargetProcessHandle, LPHANDLE lpTargetHandle,
 					DWORD dwDesiredAccess, BOOL bInheritHandle,
 					DWORD dwOptions)
 {
-	int fd, dup = -1, err = 0;
+	int fd, dup = -2, err = 0;
+	BOOL failed = FALSE;
 
-	/*
-	 * Without DUPLICATE_SAME_ACCESS Windows gives the duplicate
-	 * dwDesiredAccess; a Linux duplicate shares the source's open file and
-	 * so its access, which dup cannot narrow (README.md).
-	 */
-	(void)dwDesiredAccess;
 	/* libntmm has no process handles but the current process's pseudo-handle. */
 	if (hSourceProcessHandle != CURRENT_PROCESS || hTargetProcessHandle != CURRENT_PROCESS) {
 		SetLastError(ERROR_INVALID_HANDLE);
@@ -225,7 +251,17 @@ NTMM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSou
 	 * A NULL lpTargetHandle makes a duplicate on Windows that nobody can
 	 * name, use or close; making none is the same but for the leak.
 	 */
-	if (lpTargetHandle) {
+	/*
+	 * Without DUPLICATE_SAME_ACCESS the duplicate gets dwDesiredAccess: a
+	 * section handle's rights are the module's to narrow; any other
+	 * duplicate shares the source's open file and so its access, which
+	 * dup cannot narrow (README.md).
+	 */
+	if (lpTargetHandle && !(dwOptions & DUPLICATE_SAME_ACCESS)) {
+		dup = reopen_section(fd, dwDesiredAccess, bInheritHandle);
+		failed = dup == -1;
+	}
+	if (lpTargetHandle && dup == -2) {
 		dup = fcntl(fd, bInheritHandle ? F_DUPFD : F_DUPFD_CLOEXEC, 0);
 		if (dup < 0)
 			err = errno;
@@ -236,10 +272,10 @@ NTMM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSou
 	 */
 	if ((dwOptions & DUPLICATE_CLOSE_SOURCE) && !is_protected(fd))
 		close(fd);
-	if (err) {
+	if (err)
 		ntmm_set_errno_error(err);
+	if (err || failed)
 		return FALSE;
-	}
 	if (lpTargetHandle)
 		*lpTargetHandle = NtmmHandleFromFd(dup);
 	return TRUE;
