@@ -148,9 +148,14 @@ static double read_rate(int fd, int use_ntmm)
 	return (READ_LEN >> 20) / t;
 }
 
-/* (s4): round trips a second between two processes sharing @p's counter. */
-static double ping_pong(volatile uint64_t *p)
+/*
+ * (s4): round trips a second between two processes sharing @p's counter:
+ * the child maps @section anew (views, as on Windows, do not cross fork),
+ * or keeps the memfd mapping fork gave it.
+ */
+static double ping_pong(volatile uint64_t *p, HANDLE section)
 {
+	unsigned long spins = 0;
 	pid_t pid;
 	double t;
 	uint64_t i;
@@ -159,6 +164,10 @@ static double ping_pong(volatile uint64_t *p)
 	fflush(stdout);
 	pid = fork();
 	if (!pid) {
+		if (section)
+			p = MapViewOfFile(section, FILE_MAP_WRITE, 0, 0, 0);
+		if (!p)
+			_exit(1);
 		for (i = 1; i < 2 * PINGS; i += 2) {
 			while (__atomic_load_n(p, __ATOMIC_ACQUIRE) != i)
 				;
@@ -167,13 +176,13 @@ static double ping_pong(volatile uint64_t *p)
 		_exit(0);
 	}
 	t = now();
-	for (i = 0; i < 2 * PINGS; i += 2) {
+	for (i = 0; i <= 2 * PINGS; i += 2) {
 		while (__atomic_load_n(p, __ATOMIC_ACQUIRE) != i)
-			;
-		__atomic_store_n(p, i + 1, __ATOMIC_RELEASE);
+			if (!(++spins & 0xfffff) && waitpid(pid, NULL, WNOHANG) == pid)
+				return -1;	/* the child died: no partner */
+		if (i < 2 * PINGS)
+			__atomic_store_n(p, i + 1, __ATOMIC_RELEASE);
 	}
-	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) != 2 * PINGS)
-		;
 	t = now() - t;
 	waitpid(pid, NULL, 0);
 	return PINGS / t;
@@ -286,9 +295,9 @@ static void bench_s4(void)
 		return;
 	}
 	for (r = 0; r < REPS; r++) {
-		t = ping_pong(v);
+		t = ping_pong(v, h);
 		w = t > w ? t : w;
-		t = ping_pong(m);
+		t = ping_pong(m, NULL);
 		n = t > n ? t : n;
 	}
 	printf("(s4) two processes ping-ponging a counter: view %.0f round trips/s, memfd %.0f/s, "

@@ -639,6 +639,9 @@ ntstatus_t ntmm_virtual_free(struct file *file, struct ntmm_process *proc, struc
 	} else if (vad->flags & NTMM_VAD_LARGE) {
 		/* Large pages are committed and released whole, never paged or trimmed. */
 		status = STATUS_INVALID_PARAMETER;
+	} else if (vad->flags & NTMM_VAD_PLACEHOLDER) {
+		/* Nothing is committed in a placeholder, so nothing is decommitted (item 40). */
+		status = STATUS_CONFLICTING_ADDRESSES;
 	} else {
 		status = ntmm_vad_decommit(vad, ntmm_vad_index(vad, start),
 					   ntmm_vad_index(vad, end));

@@ -3,7 +3,9 @@
  * Four threads, a fixed number of mixed operations each. Disjoint work: each
  * thread allocates, commits, protects, queries, touches, decommits and frees
  * in its own zone, checking every result against an exact model of that
- * zone. Overlapping work: all threads commit, decommit, protect and query one
+ * zone; a slot of the zone holds a private allocation, a view of the
+ * thread's section (all its views share the section's bytes), or a
+ * placeholder, which a view replaces and gets back. Overlapping work: all threads commit, decommit, protect and query one
  * shared reservation at once, where only legitimate outcomes are checked.
  * At the end the commit charge and the module's frames are back where they
  * started, and the kernel (debug build) has reported nothing.
@@ -26,10 +28,13 @@
 static const DWORD protections[] = { PAGE_NOACCESS, PAGE_READONLY, PAGE_READWRITE,
 				     PAGE_EXECUTE_READ, PAGE_EXECUTE_READWRITE };
 
+/* What a slot holds. */
+enum { FREE, PRIVATE, VIEW, PLACEHOLDER, PLACED_VIEW };
+
 struct slot_model {
-	int reserved;
+	int kind;
 	DWORD prot[PAGES];	/* 0: reserved only */
-	unsigned char byte[PAGES];
+	unsigned char byte[PAGES];	/* a private slot's bytes */
 };
 
 struct worker {
@@ -39,8 +44,21 @@ struct worker {
 	unsigned int seed;
 	int mismatches;
 	long ops;
+	HANDLE section;			/* GRAN bytes, which every view of the thread maps */
+	unsigned char section_byte[PAGES];
 	struct slot_model slot[SLOTS];
 };
+
+static int is_view(const struct slot_model *m)
+{
+	return m->kind == VIEW || m->kind == PLACED_VIEW;
+}
+
+/* May a view's page take @p? Not execution: views are mapped FILE_MAP_WRITE. */
+static int view_allows(DWORD p)
+{
+	return p == PAGE_NOACCESS || p == PAGE_READONLY || p == PAGE_READWRITE;
+}
 
 static int writable(DWORD p)
 {
@@ -71,10 +89,94 @@ static void model_query(struct slot_model *m, int pg, DWORD *state, DWORD *prot,
 		}							\
 	} while (0)
 
+/* A slot's byte at page @i: its own, or the section's for a view. */
+static unsigned char *model_byte(struct worker *w, struct slot_model *m, int i)
+{
+	return is_view(m) ? &w->section_byte[i] : &m->byte[i];
+}
+
+/* A slot becomes a view: every page READWRITE. */
+static void model_view(struct slot_model *m, int kind)
+{
+	int i;
+
+	m->kind = kind;
+	for (i = 0; i < PAGES; i++)
+		m->prot[i] = PAGE_READWRITE;
+}
+
+/* Reserve the free slot at its fixed address, as one of the three kinds. */
+static void slot_reserve(struct worker *w, struct slot_model *m, char *slot, int s)
+{
+	int kind = 1 + rand_r(&w->seed) % 3, ok;
+
+	if (kind == PRIVATE)
+		ok = VirtualAlloc(slot, GRAN, MEM_RESERVE, PAGE_READWRITE) == slot;
+	else if (kind == VIEW)
+		ok = MapViewOfFileEx(w->section, FILE_MAP_WRITE, 0, 0, 0, slot) == slot;
+	else
+		ok = VirtualAlloc2(NULL, slot, GRAN, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER,
+				   PAGE_NOACCESS, NULL, 0) == slot;
+	CHECK(w, ok == (m->kind == FREE), "reserve slot %d as %d over %d: %d (error %u)", s,
+	      kind, m->kind, ok, GetLastError());
+	if (!ok)
+		return;
+	memset(m, 0, sizeof(*m));
+	if (kind == VIEW)
+		model_view(m, VIEW);
+	else
+		m->kind = kind;
+}
+
+/* Release what the slot holds, each kind its way; a placeholder may take a view instead. */
+static void slot_release(struct worker *w, struct slot_model *m, char *slot, int s)
+{
+	int ok;
+
+	switch (m->kind) {
+	case PLACEHOLDER:
+		if (rand_r(&w->seed) % 2) {
+			ok = MapViewOfFile3(w->section, NULL, slot, 0, GRAN, MEM_REPLACE_PLACEHOLDER,
+					    PAGE_READWRITE, NULL, 0) == slot;
+			CHECK(w, ok, "view into placeholder %d: error %u", s, GetLastError());
+			if (ok)
+				model_view(m, PLACED_VIEW);
+			return;
+		}
+		ok = VirtualFree(slot, 0, MEM_RELEASE);
+		break;
+	case PLACED_VIEW:
+		if (rand_r(&w->seed) % 2) {
+			ok = UnmapViewOfFile2(GetCurrentProcess(), slot, MEM_PRESERVE_PLACEHOLDER);
+			CHECK(w, ok, "view back to placeholder %d: error %u", s, GetLastError());
+			if (ok) {
+				memset(m, 0, sizeof(*m));
+				m->kind = PLACEHOLDER;
+			}
+			return;
+		}
+		ok = UnmapViewOfFile(slot);
+		break;
+	case VIEW:
+		ok = UnmapViewOfFile(slot);
+		break;
+	case PRIVATE:
+		ok = VirtualFree(slot, 0, MEM_RELEASE);
+		break;
+	default:
+		ok = !VirtualFree(slot, 0, MEM_RELEASE) && !UnmapViewOfFile(slot);
+		CHECK(w, ok, "release of free slot %d succeeded", s);
+		return;
+	}
+	CHECK(w, ok, "release slot %d (kind %d): error %u", s, m->kind, GetLastError());
+	if (ok)
+		memset(m, 0, sizeof(*m));
+}
+
 static void disjoint_op(struct worker *w)
 {
 	int s = rand_r(&w->seed) % SLOTS, a = rand_r(&w->seed) % PAGES;
-	int n = 1 + rand_r(&w->seed) % (PAGES - a), i, ok;
+	int n = 1 + rand_r(&w->seed) % (PAGES - a), i, ok, want;
 	struct slot_model *m = &w->slot[s];
 	char *slot = w->zone + s * GRAN, *p = slot + a * PAGE;
 	DWORD prot = protections[rand_r(&w->seed) % 5], old, state, mprot;
@@ -83,14 +185,13 @@ static void disjoint_op(struct worker *w)
 
 	switch (rand_r(&w->seed) % 7) {
 	case 0:		/* reserve the slot at its fixed address */
-		ok = VirtualAlloc(slot, GRAN, MEM_RESERVE, PAGE_READWRITE) == slot;
-		CHECK(w, ok == !m->reserved, "reserve slot %d: %d", s, ok);
-		if (ok)
-			m->reserved = 1;
+		if (m->kind == FREE || rand_r(&w->seed) % 8 == 0)
+			slot_reserve(w, m, slot, s);
 		break;
-	case 1:		/* commit pages */
+	case 1:		/* commit pages: in a view, the section's are committed already */
 		ok = VirtualAlloc(p, n * PAGE, MEM_COMMIT, prot) == p;
-		CHECK(w, ok == m->reserved, "commit %d+%d: %d", a, n, ok);
+		want = m->kind == PRIVATE || (is_view(m) && view_allows(prot));
+		CHECK(w, ok == want, "commit %d+%d in kind %d: %d", a, n, m->kind, ok);
 		for (i = a; ok && i < a + n; i++) {
 			if (!m->prot[i])
 				m->byte[i] = 0;
@@ -98,7 +199,8 @@ static void disjoint_op(struct worker *w)
 		}
 		break;
 	case 2:		/* protect pages */
-		for (ok = m->reserved, i = a; i < a + n; i++)
+		for (ok = m->kind == PRIVATE || (is_view(m) && view_allows(prot)), i = a;
+		     i < a + n; i++)
 			ok &= m->prot[i] != 0;
 		old = 0;
 		i = VirtualProtect(p, n * PAGE, prot, &old);
@@ -107,40 +209,40 @@ static void disjoint_op(struct worker *w)
 		for (i = a; ok && i < a + n; i++)
 			m->prot[i] = prot;
 		break;
-	case 3:		/* decommit pages */
+	case 3:		/* decommit pages: only private ones */
 		ok = VirtualFree(p, n * PAGE, MEM_DECOMMIT);
-		CHECK(w, ok == m->reserved, "decommit %d+%d: %d", a, n, ok);
+		CHECK(w, ok == (m->kind == PRIVATE), "decommit %d+%d in kind %d: %d", a, n,
+		      m->kind, ok);
 		for (i = a; ok && i < a + n; i++)
 			m->prot[i] = 0;
 		break;
 	case 4:		/* release, rarely */
-		if (rand_r(&w->seed) % 4)
-			break;
-		ok = VirtualFree(slot, 0, MEM_RELEASE);
-		CHECK(w, ok == m->reserved, "release slot %d: %d", s, ok);
-		if (ok)
-			memset(m, 0, sizeof(*m));
+		if (rand_r(&w->seed) % 4 == 0)
+			slot_release(w, m, slot, s);
 		break;
 	case 5:		/* query */
 		ok = VirtualQuery(p, &mbi, sizeof(mbi)) == sizeof(mbi);
-		if (!m->reserved) {
+		if (m->kind == FREE) {
 			CHECK(w, ok && mbi.State == MEM_FREE, "query free slot %d: %#x", s, mbi.State);
 			break;
 		}
 		model_query(m, a, &state, &mprot, &size);
 		CHECK(w, ok && mbi.State == state && mbi.Protect == mprot && mbi.RegionSize == size &&
-		      mbi.AllocationBase == slot,
-		      "query %d/%d: state %#x/%#x prot %#x/%#x size %#zx/%#zx", s, a, mbi.State,
-		      state, mbi.Protect, mprot, (size_t)mbi.RegionSize, (size_t)size);
+		      mbi.AllocationBase == slot &&
+		      mbi.Type == (is_view(m) ? MEM_MAPPED : MEM_PRIVATE),
+		      "query %d/%d (kind %d): state %#x/%#x prot %#x/%#x size %#zx/%#zx type %#x", s,
+		      a, m->kind, mbi.State, state, mbi.Protect, mprot, (size_t)mbi.RegionSize,
+		      (size_t)size, mbi.Type);
 		break;
 	default:	/* touch: check the contents, write if allowed */
-		if (!m->reserved || !readable(m->prot[a]))
+		if (m->kind == FREE || !readable(m->prot[a]))
 			break;
-		CHECK(w, *(volatile unsigned char *)p == m->byte[a], "page %d/%d holds %u, want %u",
-		      s, a, *(volatile unsigned char *)p, m->byte[a]);
+		CHECK(w, *(volatile unsigned char *)p == *model_byte(w, m, a),
+		      "page %d/%d (kind %d) holds %u, want %u", s, a, m->kind,
+		      *(volatile unsigned char *)p, *model_byte(w, m, a));
 		if (writable(m->prot[a])) {
-			m->byte[a] = (unsigned char)rand_r(&w->seed);
-			*(volatile unsigned char *)p = m->byte[a];
+			*model_byte(w, m, a) = (unsigned char)rand_r(&w->seed);
+			*(volatile unsigned char *)p = *model_byte(w, m, a);
 		}
 		break;
 	}
@@ -188,15 +290,19 @@ static void *worker_main(void *arg)
 		else
 			shared_op(w);
 	}
-	for (s = 0; s < SLOTS; s++)
-		if (w->slot[s].reserved)
+	for (s = 0; s < SLOTS; s++) {
+		if (is_view(&w->slot[s]))
+			UnmapViewOfFile(w->zone + s * GRAN);
+		else if (w->slot[s].kind != FREE)
 			VirtualFree(w->zone + s * GRAN, 0, MEM_RELEASE);
+	}
 	return NULL;
 }
 
 int main(void)
 {
 	long commit0 = ntmm_debugfs("commit"), frames0 = ntmm_debugfs("frames");
+	long sections0 = ntmm_debugfs("sections");
 	struct worker w[THREADS];
 	long ops = 0;
 	int t, bad = 0;
@@ -215,17 +321,21 @@ int main(void)
 		w[t].zone = zones + t * SLOTS * GRAN;
 		w[t].shared = shared;
 		w[t].seed = 1000 + t;
+		w[t].section = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, GRAN,
+						  NULL);
 		pthread_create(&w[t].thread, NULL, worker_main, &w[t]);
 	}
 	for (t = 0; t < THREADS; t++) {
 		pthread_join(w[t].thread, NULL);
 		bad += w[t].mismatches;
 		ops += w[t].ops;
+		CloseHandle(w[t].section);
 	}
 	tap_eq(ops, THREADS * OPS, "every thread ran its operations");
 	tap_eq(bad, 0, "every result matched the model");
 	tap_ok(VirtualFree(shared, 0, MEM_RELEASE), "release the shared reservation");
 	tap_eq(ntmm_debugfs("commit"), commit0, "the commit charge is back where it started");
 	tap_eq(ntmm_debugfs("frames"), frames0, "and so are the module's frames");
+	tap_eq(ntmm_debugfs("sections"), sections0, "and the sections");
 	return tap_done();
 }
