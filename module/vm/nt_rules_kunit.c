@@ -185,30 +185,30 @@ static void nt_rules_round_test(struct kunit *test)
 /* Items 31, 32 and 35: sections' protections and attributes, views' rights. */
 static void nt_rules_section_test(struct kunit *test)
 {
+	static const struct {
+		u32 protect, attributes, status;
+	} cases[] = {
+		{ NTMM_PAGE_EXECUTE, 0, NTMM_STATUS_INVALID_PAGE_PROTECTION },
+		{ NTMM_PAGE_READONLY, NTMM_SEC_COMMIT | NTMM_SEC_RESERVE,
+		  NTMM_STATUS_INVALID_PARAMETER },
+		{ NTMM_PAGE_READONLY, NTMM_SEC_NOCACHE, NTMM_STATUS_INVALID_PARAMETER },
+		{ NTMM_PAGE_READONLY, NTMM_SEC_RESERVE | NTMM_SEC_NOCACHE, NTMM_STATUS_SUCCESS },
+		{ NTMM_PAGE_READWRITE, NTMM_SEC_RESERVE | NTMM_SEC_LARGE_PAGES,
+		  NTMM_STATUS_INVALID_PARAMETER },
+		{ NTMM_PAGE_READONLY, NTMM_SEC_IMAGE, NTMM_STATUS_NOT_IMPLEMENTED },
+	};
 	u32 a, guard = NTMM_PAGE_READONLY | NTMM_PAGE_GUARD;
+	unsigned int i;
 
 	a = 0;
 	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READWRITE, &a)),
 			NTMM_STATUS_SUCCESS);
 	KUNIT_EXPECT_EQ_MSG(test, a, NTMM_SEC_COMMIT, "no SEC_ flag means SEC_COMMIT");
-	a = 0;
-	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_EXECUTE, &a)),
-			NTMM_STATUS_INVALID_PAGE_PROTECTION);
-	a = NTMM_SEC_COMMIT | NTMM_SEC_RESERVE;
-	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READONLY, &a)),
-			NTMM_STATUS_INVALID_PARAMETER);
-	a = NTMM_SEC_NOCACHE;
-	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READONLY, &a)),
-			NTMM_STATUS_INVALID_PARAMETER);
-	a = NTMM_SEC_RESERVE | NTMM_SEC_NOCACHE;
-	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READONLY, &a)),
-			NTMM_STATUS_SUCCESS);
-	a = NTMM_SEC_RESERVE | NTMM_SEC_LARGE_PAGES;
-	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READWRITE, &a)),
-			NTMM_STATUS_INVALID_PARAMETER);
-	a = NTMM_SEC_IMAGE;
-	KUNIT_EXPECT_EQ(test, ntstatus_to_user(nt_check_section(NTMM_PAGE_READONLY, &a)),
-			NTMM_STATUS_NOT_IMPLEMENTED);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		a = cases[i].attributes;
+		KUNIT_EXPECT_EQ_MSG(test, ntstatus_to_user(nt_check_section(cases[i].protect, &a)),
+				    cases[i].status, "case %u", i);
+	}
 	KUNIT_EXPECT_TRUE(test, nt_section_granted(nt_section_allows(NTMM_PAGE_WRITECOPY),
 						   nt_section_rights(NTMM_PAGE_WRITECOPY)));
 	KUNIT_EXPECT_FALSE(test, nt_section_granted(nt_section_allows(NTMM_PAGE_WRITECOPY),

@@ -402,13 +402,28 @@ static int ntmm_region_may_split(struct vm_area_struct *vma, unsigned long addr)
 	return READ_ONCE(proc->map_task) == current ? 0 : -EINVAL;
 }
 
-static int ntmm_region_mremap(struct vm_area_struct *vma)
+/**
+ * ntmm_region_mremap() - ->mremap of ntmm's VMAs (regions and views): refused.
+ * @vma: the VMA.
+ *
+ * Return: -EINVAL.
+ */
+int ntmm_region_mremap(struct vm_area_struct *vma)
 {
 	return -EINVAL;
 }
 
-static int ntmm_region_mprotect(struct vm_area_struct *vma, unsigned long start,
-				unsigned long end, unsigned long newflags)
+/**
+ * ntmm_region_mprotect() - ->mprotect of ntmm's VMAs: refused, VirtualProtect decides.
+ * @vma: the VMA.
+ * @start: first byte asked.
+ * @end: one past the last.
+ * @newflags: the flags asked.
+ *
+ * Return: -EACCES.
+ */
+int ntmm_region_mprotect(struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end, unsigned long newflags)
 {
 	return -EACCES;
 }

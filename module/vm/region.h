@@ -60,6 +60,9 @@ ntstatus_t ntmm_region_rewindow(struct file *file, struct ntmm_process *proc,
 void ntmm_region_released(struct file *file, struct ntmm_process *proc, unsigned long start,
 			  unsigned long end, bool had_pages);
 enum ntmm_region_kind ntmm_region_kind_at(struct ntmm_process *proc, unsigned long addr);
+int ntmm_region_mremap(struct vm_area_struct *vma);
+int ntmm_region_mprotect(struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end, unsigned long newflags);
 bool ntmm_region_only(struct ntmm_process *proc, unsigned long start, unsigned long end);
 unsigned int ntmm_region_access(const struct vm_fault *vmf);
 vm_fault_t ntmm_region_refuse(struct ntmm_process *proc, unsigned long address,

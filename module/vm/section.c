@@ -10,9 +10,10 @@
  * over UNIX sockets with SCM_RIGHTS, and is close-on-exec unless
  * inherited. The section lives while a handle or a view holds it; its name
  * lives while a handle does (item 33). Names are Local\ (one namespace per
- * user, the kuid) or Global\ (made only with CAP_SYS_ADMIN or membership
- * of the group global_gid names, opened by its creator's user or such a
- * holder, as Windows' default DACL lets the creator and administrators in).
+ * user: the effective kuid) or Global\ (made only with CAP_SYS_ADMIN or
+ * membership of the group global_gid names, opened by its creator's user or
+ * such a holder, as Windows' default DACL lets the creator and
+ * administrators in).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -81,7 +82,7 @@ static u32 ntmm_name_hash(const char *bytes, u32 len, bool global, kuid_t uid)
 /* The entry for a name, in Global\ or the caller's Local\. ntmm_names_lock held. */
 static struct ntmm_name *ntmm_name_find(const char *bytes, u32 len, bool global)
 {
-	kuid_t uid = current_uid();
+	kuid_t uid = current_euid();
 	struct ntmm_name *n;
 
 	lockdep_assert_held(&ntmm_names_lock);
@@ -308,7 +309,7 @@ ntstatus_t ntmm_section_create(const struct ntmm_section_args *args, u64 *size, 
 		if (!name)
 			return STATUS_NO_MEMORY;
 		name->global = global;
-		name->uid = current_uid();
+		name->uid = current_euid();
 		name->len = args->name_len;
 		memcpy(name->bytes, args->name, args->name_len);
 		mutex_lock(&ntmm_names_lock);
@@ -378,7 +379,7 @@ ntstatus_t ntmm_section_open(const char *name, u32 name_len, u32 flags, u32 acce
 	}
 	allowed = nt_section_allows(n->section->protect) | NTMM_SECTION_QUERY;
 	status = STATUS_ACCESS_DENIED;
-	if (global && !uid_eq(n->uid, current_uid()) && !ntmm_global_privileged())
+	if (global && !uid_eq(n->uid, current_euid()) && !ntmm_global_privileged())
 		goto out_unlock;
 	if (!nt_section_granted(allowed, access & (NTMM_SECTION_MAP_READ |
 						   NTMM_SECTION_MAP_WRITE |

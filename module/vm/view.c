@@ -64,7 +64,8 @@ static pgoff_t ntmm_view_pgoff(const struct ntmm_vad *vad, unsigned long idx)
 /*
  * May the fault at page @idx of view @vad have @access? The VAD's lock is
  * held for read. A guard page answers through ntmm_region_unguard(), which
- * needs the lock dropped: *@guard says so.
+ * needs the lock dropped: *@guard says so. A page ->page_mkwrite asks about
+ * is mapped, so committed: only a fault asks the section.
  */
 static vm_fault_t ntmm_view_check(struct ntmm_vad *vad, struct vm_fault *vmf,
 				  unsigned long idx, unsigned int access, bool *guard)
@@ -83,7 +84,7 @@ static vm_fault_t ntmm_view_check(struct ntmm_vad *vad, struct vm_fault *vmf,
 		return 0;
 	}
 	if (!(nt_protect_access(prot) & access) ||
-	    !ntmm_section_committed(vad->section, vmf->pgoff, vmf->pgoff + 1))
+	    (!vmf->page && !ntmm_section_committed(vad->section, vmf->pgoff, vmf->pgoff + 1)))
 		return ntmm_region_refuse(vad->proc, address, NTMM_FAULT_ACCESS_VIOLATION, access);
 	return 0;
 }
@@ -196,17 +197,6 @@ static int ntmm_view_may_split(struct vm_area_struct *vma, unsigned long addr)
 	return -EINVAL;
 }
 
-static int ntmm_view_mremap(struct vm_area_struct *vma)
-{
-	return -EINVAL;
-}
-
-static int ntmm_view_mprotect(struct vm_area_struct *vma, unsigned long start,
-			      unsigned long end, unsigned long newflags)
-{
-	return -EACCES;
-}
-
 static const struct vm_operations_struct ntmm_view_ops = {
 	.fault		= ntmm_view_fault,
 	.map_pages	= ntmm_view_map_pages,
@@ -214,8 +204,8 @@ static const struct vm_operations_struct ntmm_view_ops = {
 	.open		= ntmm_view_open,
 	.close		= ntmm_view_close,
 	.may_split	= ntmm_view_may_split,
-	.mremap		= ntmm_view_mremap,
-	.mprotect	= ntmm_view_mprotect,
+	.mremap		= ntmm_region_mremap,
+	.mprotect	= ntmm_region_mprotect,
 };
 
 /* What the view's VMA is mapped with. */
@@ -285,6 +275,14 @@ static ntstatus_t ntmm_view_mmap_status(long err)
 	}
 }
 
+/* Unmap the view's range, as ntmm's own call: its VMA's ->close releases nothing. */
+static void ntmm_view_munmap(struct ntmm_process *proc, unsigned long start, unsigned long end)
+{
+	WRITE_ONCE(proc->map_task, current);
+	vm_munmap(start, end - start);
+	WRITE_ONCE(proc->map_task, NULL);
+}
+
 /*
  * Map the view's VMA at [@start, @end): over region pieces there with
  * @replace (free space to Windows), else only where nothing is. proc->lock
@@ -295,6 +293,7 @@ static ntstatus_t ntmm_view_vma(struct ntmm_vad *vad, unsigned long start, unsig
 {
 	struct ntmm_process *proc = vad->proc;
 	unsigned long addr, flags;
+	ntstatus_t status;
 
 	lockdep_assert_held(&proc->lock);
 	flags = (ntmm_view_copy(vad) ? MAP_PRIVATE : MAP_SHARED) |
@@ -306,15 +305,11 @@ static ntstatus_t ntmm_view_vma(struct ntmm_vad *vad, unsigned long start, unsig
 	WRITE_ONCE(proc->map_task, NULL);
 	if (IS_ERR_VALUE(addr))
 		return ntmm_view_mmap_status((long)addr);
-	return ntmm_view_adopt(vad, start, end);
-}
-
-/* Unmap the view's range, as ntmm's own call: its VMA's ->close releases nothing. */
-static void ntmm_view_munmap(struct ntmm_process *proc, unsigned long start, unsigned long end)
-{
-	WRITE_ONCE(proc->map_task, current);
-	vm_munmap(start, end - start);
-	WRITE_ONCE(proc->map_task, NULL);
+	status = ntmm_view_adopt(vad, start, end);
+	/* A file whose mapping ntmm cannot hold goes again; a VMA gone meanwhile is not ours. */
+	if (status == STATUS_INVALID_FILE_FOR_SECTION)
+		ntmm_view_munmap(proc, start, end);
+	return status;
 }
 
 /*

@@ -28,6 +28,9 @@ struct kunit_suite {
 	struct kunit_case *test_cases;
 };
 
+/* The kernel's kunit/test.h brings linux/kernel.h, and with it ARRAY_SIZE. */
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 #define KUNIT_CASE(fn)		{ .run_case = fn, .name = #fn }
 
 #define kunit_info(test, fmt, ...) \
