@@ -75,6 +75,19 @@ static inline void ntmm_replace_page_cache_folio(struct folio *old, struct folio
 }
 #endif
 
+/*
+ * How many PTEs map @page's folio (QueryWorkingSetEx's ShareCount): 6.1
+ * exports no folio_mapcount(), and 6.12 has no page_mapcount().
+ */
+static inline int ntmm_mapcount(struct page *page)
+{
+#if KERNEL_VERSION(6, 12, 0) > LINUX_VERSION_CODE
+	return page_mapcount(page);
+#else
+	return folio_mapcount(page_folio(page));
+#endif
+}
+
 /* pin_user_pages() lost its vmas argument in 6.5. */
 static inline long ntmm_pin_user_page(unsigned long addr, struct page **page)
 {

@@ -43,7 +43,7 @@ static u64 ntmm_ws_view(struct ntmm_vad *vad, unsigned long idx, u32 prot, unsig
 	attr = NTMM_WS_VALID | (u64)prot << NTMM_WS_PROTECTION_SHIFT |
 	       (u64)(page_to_nid(page) & NTMM_WS_NODE_MASK) << NTMM_WS_NODE_SHIFT;
 	if (!PageAnon(page))
-		attr |= NTMM_WS_SHARED | (u64)min_t(unsigned int, folio_mapcount(page_folio(page)),
+		attr |= NTMM_WS_SHARED | (u64)min_t(unsigned int, ntmm_mapcount(page),
 						  NTMM_WS_SHARE_MAX) << NTMM_WS_SHARE_COUNT_SHIFT;
 	if (marks & PF_LOCKED)
 		attr |= NTMM_WS_LOCKED;
