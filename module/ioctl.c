@@ -406,7 +406,7 @@ static long ntmm_ioctl_section_open(void __user *arg)
 	return ntmm_copy_struct_out(arg, &o, sizeof(o));
 }
 
-static long ntmm_ioctl_view_map(struct ntmm_process *proc, void __user *arg)
+static long ntmm_ioctl_view_map(struct file *file, struct ntmm_process *proc, void __user *arg)
 {
 	struct ntmm_view v;
 	int ret;
@@ -416,7 +416,7 @@ static long ntmm_ioctl_view_map(struct ntmm_process *proc, void __user *arg)
 		return ret;
 	if (v.__pad0)
 		return -EINVAL;
-	v.status = ntstatus_to_user(ntmm_view_map(proc, &v));
+	v.status = ntstatus_to_user(ntmm_view_map(file, proc, &v));
 	return ntmm_copy_struct_out(arg, &v, sizeof(v));
 }
 
@@ -489,7 +489,7 @@ long ntmm_ioctl(struct file *file, struct ntmm_process *proc,
 	case _IOC_NR(NTMM_IOC_SECTION_OPEN):
 		return ntmm_ioctl_section_open(arg);
 	case _IOC_NR(NTMM_IOC_VIEW_MAP):
-		return ntmm_ioctl_view_map(proc, arg);
+		return ntmm_ioctl_view_map(file, proc, arg);
 	case _IOC_NR(NTMM_IOC_VIEW_OP):
 		return ntmm_ioctl_view_op(file, proc, arg);
 	default:

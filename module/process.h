@@ -23,6 +23,7 @@ struct mm_struct;
 struct mmu_notifier;
 struct ntmm_pool_quota;
 struct task_struct;
+struct vm_operations_struct;
 
 /**
  * struct ntmm_process - the ntmm context of one address space.
@@ -46,7 +47,11 @@ struct task_struct;
  *		->may_split let only it change regions without releasing.
  * @map_start:	the range @map_task is mapping.
  * @map_end:	its end.
- * @map_kind:	what for (enum ntmm_region_kind). All four under @lock.
+ * @map_kind:	what for (enum ntmm_region_kind).
+ * @map_ops:	or, for a VMA of another kind (a large-page section's view),
+ *		its vm_ops, with @map_private its vm_private_data. All six
+ *		under @lock.
+ * @map_private: see @map_ops.
  * @spare_start: the empty region kept for the next allocations (vm/region.c).
  * @spare_end:	its end; under @lock.
  * @stale:	starts of released allocations whose page tables may be left
@@ -71,6 +76,8 @@ struct ntmm_process {
 	unsigned long map_start;
 	unsigned long map_end;
 	unsigned int map_kind;
+	const struct vm_operations_struct *map_ops;
+	void *map_private;
 	unsigned long spare_start;
 	unsigned long spare_end;
 	unsigned long stale[NTMM_STALE_RANGES];

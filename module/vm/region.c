@@ -478,6 +478,15 @@ int ntmm_region_mmap(struct file *file, struct vm_area_struct *vma)
 	    vma->vm_pgoff != vma->vm_start >> PAGE_SHIFT)
 		return -EINVAL;
 	vma_set_file(vma, proc->space);
+	if (proc->map_ops) {
+		/* Another kind's: it holds what it needs (its ->open). */
+		ntmm_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_MAYEXEC | VM_HUGEPAGE |
+				  (ntmm_region_exec(kind) ? VM_EXEC : 0));
+		vma->vm_ops = proc->map_ops;
+		vma->vm_private_data = proc->map_private;
+		vma->vm_ops->open(vma);
+		return 0;
+	}
 	/* A forked child gets nothing; the VMA never grows. */
 	ntmm_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_MAYEXEC |
 			  (ntmm_region_exec(kind) ? VM_EXEC : 0) |
@@ -533,6 +542,38 @@ static ntstatus_t ntmm_region_map(struct file *file, struct ntmm_process *proc,
 	if (!IS_ERR_VALUE(addr))
 		return STATUS_SUCCESS;
 	return addr == -EEXIST ? STATUS_CONFLICTING_ADDRESSES : STATUS_NO_MEMORY;
+}
+
+/**
+ * ntmm_region_map_ops() - Map [@start, @end) of the device as a VMA of another kind.
+ * @file: the process's /dev/ntmm.
+ * @proc: the context; its lock held, mmap_lock not.
+ * @start: first byte, page aligned.
+ * @end: one past the last.
+ * @kind: the large-page region kind whose protection it has.
+ * @replace: over ntmm's empty region pieces there, else where nothing is.
+ * @ops: its vm_operations; ->open takes the references its VMA holds.
+ * @private: its vm_private_data.
+ *
+ * For a large-page section's view: frames of no file, mapped as large
+ * pages are, by a VMA that windows the address space file.
+ *
+ * Return: STATUS_SUCCESS, STATUS_CONFLICTING_ADDRESSES or STATUS_NO_MEMORY.
+ */
+ntstatus_t ntmm_region_map_ops(struct file *file, struct ntmm_process *proc,
+			       unsigned long start, unsigned long end,
+			       enum ntmm_region_kind kind, bool replace,
+			       const struct vm_operations_struct *ops, void *private)
+{
+	ntstatus_t status;
+
+	lockdep_assert_held(&proc->lock);
+	WRITE_ONCE(proc->map_ops, ops);
+	WRITE_ONCE(proc->map_private, private);
+	status = ntmm_region_map(file, proc, start, end, kind, replace);
+	WRITE_ONCE(proc->map_ops, NULL);
+	WRITE_ONCE(proc->map_private, NULL);
+	return status;
 }
 
 /**

@@ -16,6 +16,7 @@ struct ntmm_process;
 struct ntmm_vad;
 struct vm_area_struct;
 struct vm_fault;
+struct vm_operations_struct;
 
 /*
  * What a region's VMA is made for; its pieces may differ, by re-windowing.
@@ -40,6 +41,10 @@ int ntmm_region_mmap(struct file *file, struct vm_area_struct *vma);
 ntstatus_t ntmm_region_cover(struct file *file, struct ntmm_process *proc,
 			     unsigned long start, unsigned long end,
 			     enum ntmm_region_kind kind);
+ntstatus_t ntmm_region_map_ops(struct file *file, struct ntmm_process *proc,
+			       unsigned long start, unsigned long end,
+			       enum ntmm_region_kind kind, bool replace,
+			       const struct vm_operations_struct *ops, void *private);
 ntstatus_t ntmm_region_over(struct file *file, struct ntmm_process *proc,
 			    unsigned long start, unsigned long end);
 ntstatus_t ntmm_region_prepare(struct file *file, struct ntmm_process *proc,

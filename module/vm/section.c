@@ -27,11 +27,13 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/ntmm.h>
+#include <linux/numa.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 
 #include "../privilege.h"
 #include "commit.h"
+#include "large.h"
 #include "nt_rules.h"
 #include "section.h"
 
@@ -94,6 +96,36 @@ static struct ntmm_name *ntmm_name_find(const char *bytes, u32 len, bool global)
 	return NULL;
 }
 
+/* Give back the first @n of a large-page section's folios, and their array. */
+static void ntmm_section_free_large(struct ntmm_section *section, unsigned long n)
+{
+	while (n--)
+		ntmm_large_free(section->large[n]);
+	kfree(section->large);
+	section->large = NULL;
+}
+
+/*
+ * SEC_LARGE_PAGES: every large page now, zeroed, as Windows backs them at
+ * once (the pagefile never holds them), or none.
+ */
+static ntstatus_t ntmm_section_alloc_large(struct ntmm_section *section)
+{
+	unsigned long n = section->size / NTMM_LARGE_SIZE, i;
+
+	section->large = kcalloc(n, sizeof(*section->large), GFP_KERNEL_ACCOUNT);
+	if (!section->large)
+		return STATUS_NO_MEMORY;
+	for (i = 0; i < n; i++) {
+		section->large[i] = ntmm_large_alloc(NUMA_NO_NODE);
+		if (!section->large[i]) {
+			ntmm_section_free_large(section, i);
+			return STATUS_INSUFFICIENT_RESOURCES;
+		}
+	}
+	return STATUS_SUCCESS;
+}
+
 static void ntmm_section_free(struct kref *ref)
 {
 	struct ntmm_section *section = container_of(ref, struct ntmm_section, ref);
@@ -101,7 +133,10 @@ static void ntmm_section_free(struct kref *ref)
 	if (section->charged)
 		ntmm_commit_uncharge_system(section->charged);
 	mtree_destroy(&section->committed);
-	fput(section->file);
+	if (section->large)
+		ntmm_section_free_large(section, section->size / NTMM_LARGE_SIZE);
+	else
+		fput(section->file);
 	mutex_destroy(&section->lock);
 	kfree(section);
 	atomic_long_dec(&ntmm_sections);
@@ -255,10 +290,16 @@ static ntstatus_t ntmm_section_new(const struct ntmm_section_args *args, u32 att
 				goto err_free;
 			section->charged = size >> PAGE_SHIFT;
 		}
-		section->file = shmem_file_setup("ntmm-section", size, VM_NORESERVE);
-		if (IS_ERR(section->file)) {
-			status = STATUS_NO_MEMORY;
-			goto err_uncharge;
+		if (attributes & NTMM_SEC_LARGE_PAGES) {
+			status = ntmm_section_alloc_large(section);
+			if (status)
+				goto err_uncharge;
+		} else {
+			section->file = shmem_file_setup("ntmm-section", size, VM_NORESERVE);
+			if (IS_ERR(section->file)) {
+				status = STATUS_NO_MEMORY;
+				goto err_uncharge;
+			}
 		}
 	}
 	/* Its views' VMAs run the module's code. */
@@ -299,9 +340,13 @@ ntstatus_t ntmm_section_create(const struct ntmm_section_args *args, u64 *size, 
 	status = nt_check_section(args->protect, &attributes);
 	if (status)
 		return status;
-	/* Large pages in sections are not built yet (README). */
-	if (attributes & NTMM_SEC_LARGE_PAGES)
-		return STATUS_NOT_IMPLEMENTED;
+	/* Large pages: the pagefile's only, whole ones, with the privilege (item 26). */
+	if (attributes & NTMM_SEC_LARGE_PAGES) {
+		if (args->file || !IS_ALIGNED(args->max_size, NTMM_LARGE_SIZE) || !args->max_size)
+			return STATUS_INVALID_PARAMETER;
+		if (!ntmm_large_privileged())
+			return STATUS_PRIVILEGE_NOT_HELD;
+	}
 	if (args->name && global && !ntmm_global_privileged())
 		return STATUS_ACCESS_DENIED;
 	if (args->name) {

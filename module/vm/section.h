@@ -15,6 +15,7 @@
 #include "../ntstatus.h"
 
 struct file;
+struct folio;
 struct ntmm_name;
 
 /**
@@ -22,7 +23,9 @@ struct ntmm_name;
  * @ref:	one per handle and one per view; the last frees it.
  * @handles:	the handles alone: the name goes with the last (item 33).
  * @file:	the pages: a shmem file of the section's own (pagefile-backed)
- *		or the file it maps, whose page cache views share.
+ *		or the file it maps, whose page cache views share; NULL with
+ *		SEC_LARGE_PAGES.
+ * @large:	with SEC_LARGE_PAGES, its 2 MiB folios, taken at creation.
  * @size:	bytes; views end at the page holding the last.
  * @protect:	the protection it was created with (PAGE_*).
  * @attributes:	SEC_*, with SEC_COMMIT set when SEC_RESERVE is not.
@@ -39,6 +42,7 @@ struct ntmm_section {
 	struct kref ref;
 	atomic_t handles;
 	struct file *file;
+	struct folio **large;
 	u64 size;
 	u32 protect;
 	u32 attributes;

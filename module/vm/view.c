@@ -47,12 +47,18 @@
 
 static const struct vm_operations_struct ntmm_view_ops;
 
-/* Is @vad a copy-on-write view (FILE_MAP_COPY)? */
-static bool ntmm_view_copy(const struct ntmm_vad *vad)
+/* Is @protect a copy-on-write view's (FILE_MAP_COPY)? */
+static bool ntmm_view_copy_protect(u32 protect)
 {
-	u32 base = vad->alloc_protect & NT_PAGE_BASE_MASK;
+	u32 base = protect & NT_PAGE_BASE_MASK;
 
 	return base == NTMM_PAGE_WRITECOPY || base == NTMM_PAGE_EXECUTE_WRITECOPY;
+}
+
+/* Is @vad a copy-on-write view? */
+static bool ntmm_view_copy(const struct ntmm_vad *vad)
+{
+	return ntmm_view_copy_protect(vad->alloc_protect);
 }
 
 /* The file page of page @idx of view @vad. */
@@ -208,6 +214,56 @@ static const struct vm_operations_struct ntmm_view_ops = {
 	.mprotect	= ntmm_region_mprotect,
 };
 
+/*
+ * ->fault of a large-page section's view: the section's 2 MiB folio, which
+ * the kernel maps with one PMD where it can. The VMA has the view's
+ * protection, which all its pages keep.
+ */
+static vm_fault_t ntmm_view_large_fault(struct vm_fault *vmf)
+{
+	struct ntmm_vad *vad = vmf->vma->vm_private_data;
+	pgoff_t idx = ntmm_view_pgoff(vad, ntmm_vad_index(vad, vmf->address & PAGE_MASK));
+	vm_fault_t ret = VM_FAULT_SIGSEGV;
+	struct folio *folio;
+
+	down_read(&vad->lock);
+	if (!vad->dead) {
+		folio = vad->section->large[idx / NTMM_LARGE_NR];
+		folio_get(folio);
+		folio_lock(folio);
+		vmf->page = folio_page(folio, idx % NTMM_LARGE_NR);
+		ret = VM_FAULT_LOCKED;
+	}
+	up_read(&vad->lock);
+	return ret;
+}
+
+/* Nothing is mapped around a fault; the hook lets 6.12 fault under the VMA's lock. */
+static vm_fault_t ntmm_view_large_map_pages(struct vm_fault *vmf, pgoff_t start, pgoff_t end)
+{
+	return 0;
+}
+
+static const struct vm_operations_struct ntmm_view_large_ops = {
+	.fault		= ntmm_view_large_fault,
+	.map_pages	= ntmm_view_large_map_pages,
+	.open		= ntmm_view_open,
+	.close		= ntmm_view_close,
+	.may_split	= ntmm_view_may_split,
+	.mremap		= ntmm_region_mremap,
+	.mprotect	= ntmm_region_mprotect,
+};
+
+/* The large-page region kind of a view's protection. */
+static enum ntmm_region_kind ntmm_view_large_kind(u32 protect)
+{
+	unsigned int access = nt_protect_access(protect);
+
+	if (access & NT_ACCESS_EXECUTE)
+		return access & NT_ACCESS_WRITE ? NTMM_REGION_LARGE_RWX : NTMM_REGION_LARGE_RX;
+	return access & NT_ACCESS_WRITE ? NTMM_REGION_LARGE_RW : NTMM_REGION_LARGE_R;
+}
+
 /* What the view's VMA is mapped with. */
 static unsigned long ntmm_view_prot(u32 protect)
 {
@@ -285,17 +341,23 @@ static void ntmm_view_munmap(struct ntmm_process *proc, unsigned long start, uns
 
 /*
  * Map the view's VMA at [@start, @end): over region pieces there with
- * @replace (free space to Windows), else only where nothing is. proc->lock
- * held, mmap_lock not.
+ * @replace (free space to Windows), else only where nothing is. @file is
+ * the process's /dev/ntmm, which maps large pages. proc->lock held,
+ * mmap_lock not.
  */
-static ntstatus_t ntmm_view_vma(struct ntmm_vad *vad, unsigned long start, unsigned long end,
-				bool replace)
+static ntstatus_t ntmm_view_vma(struct file *file, struct ntmm_vad *vad, unsigned long start,
+				unsigned long end, bool replace)
 {
 	struct ntmm_process *proc = vad->proc;
 	unsigned long addr, flags;
 	ntstatus_t status;
 
 	lockdep_assert_held(&proc->lock);
+	/* Large pages are no file's: the device maps them, as private large pages. */
+	if (vad->flags & NTMM_VAD_LARGE)
+		return ntmm_region_map_ops(file, proc, start, end,
+					   ntmm_view_large_kind(vad->alloc_protect), replace,
+					   &ntmm_view_large_ops, vad);
 	flags = (ntmm_view_copy(vad) ? MAP_PRIVATE : MAP_SHARED) |
 		(replace ? MAP_FIXED : MAP_FIXED_NOREPLACE);
 	/* Region pieces it replaces go quietly: they hold no allocation. */
@@ -315,16 +377,18 @@ static ntstatus_t ntmm_view_vma(struct ntmm_vad *vad, unsigned long start, unsig
 /*
  * Where a view of @len bytes goes: @v->address if given (free to Windows:
  * no VAD, and nothing Linux mapped but empty region pieces, which *@replace
- * says to map over), else a gap of the mm chosen as for allocations.
+ * says to map over), else a gap of the mm chosen as for allocations, at a
+ * multiple of @align.
  */
 static ntstatus_t ntmm_view_place(struct ntmm_process *proc, const struct ntmm_view *v,
-				  unsigned long len, unsigned long *start, bool *replace)
+				  unsigned long len, unsigned long align, unsigned long *start,
+				  bool *replace)
 {
 	bool ok;
 
 	*replace = false;
 	if (!v->address) {
-		*start = ntmm_place(proc, len, v->type & NTMM_MEM_TOP_DOWN, NT_GRANULARITY,
+		*start = ntmm_place(proc, len, v->type & NTMM_MEM_TOP_DOWN, align,
 				    ntmm_user_min(), ntmm_user_max() + 1);
 		return *start ? STATUS_SUCCESS : STATUS_NO_MEMORY;
 	}
@@ -348,6 +412,8 @@ static struct ntmm_vad *ntmm_view_vad(struct ntmm_process *proc, struct ntmm_sec
 	struct ntmm_vad *vad;
 	int err;
 
+	if (section->large)
+		flags |= NTMM_VAD_LARGE;
 	vad = ntmm_vad_create(proc, start, start + len, protect, NTMM_VAD_VIEW | flags,
 			      NUMA_NO_NODE);
 	if (!vad)
@@ -355,7 +421,7 @@ static struct ntmm_vad *ntmm_view_vad(struct ntmm_process *proc, struct ntmm_sec
 	vad->section = section;
 	kref_get(&section->ref);
 	vad->offset = offset;
-	vad->fault_around = section->attributes & NTMM_SEC_COMMIT;
+	vad->fault_around = (section->attributes & NTMM_SEC_COMMIT) && !section->large;
 	down_write(&vad->lock);
 	err = ntmm_vad_set(vad, 0, len >> PAGE_SHIFT, protect);
 	up_write(&vad->lock);
@@ -378,6 +444,7 @@ static u32 ntmm_view_caching(const struct ntmm_section *section)
 
 /**
  * ntmm_view_map() - NtMapViewOfSectionEx.
+ * @file: the process's /dev/ntmm, which maps large-page sections' views.
  * @proc: the caller's context.
  * @v: the request; on success @v->address and @v->length are the view.
  *
@@ -387,11 +454,11 @@ static u32 ntmm_view_caching(const struct ntmm_section *section)
  *
  * Return: NT's status.
  */
-ntstatus_t ntmm_view_map(struct ntmm_process *proc, struct ntmm_view *v)
+ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct ntmm_view *v)
 {
 	bool placeholder = v->type & NTMM_MEM_REPLACE_PLACEHOLDER;
+	unsigned long start = 0, len, align = NT_GRANULARITY;
 	struct ntmm_section *section;
-	unsigned long start = 0, len;
 	struct ntmm_vad *vad = NULL;
 	ntstatus_t status;
 	bool replace;
@@ -415,13 +482,23 @@ ntstatus_t ntmm_view_map(struct ntmm_process *proc, struct ntmm_view *v)
 	    (v->length && v->length > section->size - v->offset))
 		goto out_put;
 	len = PAGE_ALIGN(v->length ? v->length : section->size - v->offset);
+	if (section->large) {
+		/* Whole large pages, at large-page boundaries (item 26); copies of them are not built. */
+		align = NT_LARGE_PAGE_SIZE;
+		status = STATUS_MAPPED_ALIGNMENT;
+		if (!IS_ALIGNED(v->offset | v->address, align) || !IS_ALIGNED(len, align))
+			goto out_put;
+		status = STATUS_NOT_IMPLEMENTED;
+		if (placeholder || ntmm_view_copy_protect(v->protect))
+			goto out_put;
+	}
 
 	mutex_lock(&proc->lock);
 	status = ntmm_exit_watch(proc) ? STATUS_NO_MEMORY : STATUS_SUCCESS;
 	if (!status && placeholder)
 		status = ntmm_placeholder_take(proc, v->address, v->address + len);
 	for (tries = 0; !status; tries++) {
-		status = ntmm_view_place(proc, v, len, &start, &replace);
+		status = ntmm_view_place(proc, v, len, align, &start, &replace);
 		if (status)
 			break;
 		vad = ntmm_view_vad(proc, section, v->offset, start, len,
@@ -431,7 +508,7 @@ ntstatus_t ntmm_view_map(struct ntmm_process *proc, struct ntmm_view *v)
 			status = STATUS_NO_MEMORY;
 			break;
 		}
-		status = ntmm_view_vma(vad, start, start + len, replace);
+		status = ntmm_view_vma(file, vad, start, start + len, replace);
 		if (!status) {
 			status = ntmm_vad_insert(vad);
 			if (!status)
@@ -618,7 +695,8 @@ void ntmm_view_query(struct ntmm_vad *vad, unsigned long idx, u32 *state, u32 *p
  * May pages of view @vad take @protect (already checked as private memory
  * would be, or as a view's)? A copy-on-write view's pages keep its own:
  * the kernel copies a page on its first write without asking, so neither
- * a read-only nor a no-access page could be held to it.
+ * a read-only nor a no-access page could be held to it. A large-page view
+ * keeps its own too: its VMA's protection is its pages' (not built: README).
  */
 static ntstatus_t ntmm_view_may(struct ntmm_vad *vad, unsigned long first, unsigned long last,
 				u32 protect)
@@ -629,7 +707,7 @@ static ntstatus_t ntmm_view_may(struct ntmm_vad *vad, unsigned long first, unsig
 				      protect & ~NT_PAGE_CACHING);
 	if (status)
 		return status;
-	if (ntmm_view_copy(vad) &&
+	if ((ntmm_view_copy(vad) || (vad->flags & NTMM_VAD_LARGE)) &&
 	    (protect & ~NT_PAGE_CACHING) != (vad->alloc_protect & NT_PAGE_BASE_MASK))
 		return STATUS_NOT_IMPLEMENTED;
 	return STATUS_SUCCESS;

@@ -47,6 +47,8 @@ static u64 ntmm_ws_view(struct ntmm_vad *vad, unsigned long idx, u32 prot, unsig
 						  NTMM_WS_SHARE_MAX) << NTMM_WS_SHARE_COUNT_SHIFT;
 	if (marks & PF_LOCKED)
 		attr |= NTMM_WS_LOCKED;
+	if (vad->flags & NTMM_VAD_LARGE)
+		attr |= NTMM_WS_LARGE_PAGE;
 	put_page(page);
 	return attr;
 }

@@ -121,9 +121,10 @@ static void test_create_rules(void)
 	fails_with(h != NULL, ERROR_INVALID_PARAMETER, "SEC_LARGE_PAGES alone: E87");
 	h = pagefile_section(PAGE_READWRITE | SEC_LARGE_PAGES | SEC_RESERVE, 2 << 20, NULL);
 	fails_with(h != NULL, ERROR_INVALID_PARAMETER, "SEC_LARGE_PAGES|SEC_RESERVE: E87");
-	h = pagefile_section(PAGE_READWRITE | SEC_LARGE_PAGES | SEC_COMMIT, 2 << 20, NULL);
-	fails_with(h != NULL, ERROR_CALL_NOT_IMPLEMENTED,
-		   "SEC_LARGE_PAGES|SEC_COMMIT: not built yet");
+	h = pagefile_section(PAGE_READWRITE | SEC_LARGE_PAGES | SEC_COMMIT, (2 << 20) + PAGE,
+			     NULL);
+	fails_with(h != NULL, ERROR_INVALID_PARAMETER,
+		   "SEC_LARGE_PAGES of a size that is no multiple of 2 MiB: E87");
 	h = pagefile_section(PAGE_READONLY | SEC_IMAGE, GRAN, NULL);
 	fails_with(h != NULL, ERROR_CALL_NOT_IMPLEMENTED, "SEC_IMAGE: not built");
 	h = pagefile_section(PAGE_READWRITE, 0, NULL);
@@ -384,6 +385,63 @@ static void test_protect_lock(void)
 	UnmapViewOfFile(a);
 	UnmapViewOfFile(b);	/* its lock ends with it */
 	CloseHandle(h);
+}
+
+/* SEC_LARGE_PAGES: 2 MiB frames taken at once, shared by every view. */
+#define LARGE	(2UL << 20)
+
+static void unprivileged_large(void *arg)
+{
+	HANDLE h;
+
+	(void)arg;
+	tap_ok(drop_to_user(NULL, 0), "drop to uid %d", USER);
+	h = pagefile_section(PAGE_READWRITE | SEC_COMMIT | SEC_LARGE_PAGES, LARGE, NULL);
+	fails_with(h != NULL, ERROR_PRIVILEGE_NOT_HELD,
+		   "SEC_LARGE_PAGES without the lock-memory privilege: E1314");
+}
+
+static void test_large(void)
+{
+	long commit = ntmm_debugfs("commit");
+	HANDLE h = pagefile_section(PAGE_READWRITE | SEC_COMMIT | SEC_LARGE_PAGES, 2 * LARGE,
+				    NULL);
+	PSAPI_WORKING_SET_EX_INFORMATION ws;
+	char *a, *b, *c;
+
+	if (!h && GetLastError() == ERROR_NO_SYSTEM_RESOURCES) {
+		tap_skip("a SEC_LARGE_PAGES section", "no 2 MiB of contiguous memory");
+		return;
+	}
+	tap_ok(h != NULL, "a SEC_LARGE_PAGES section of 4 MiB (error %u)", GetLastError());
+	if (!h)
+		return;
+	tap_eq(ntmm_debugfs("commit") - commit, 2 * LARGE / PAGE, "charged whole at once");
+	a = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+	b = MapViewOfFile(h, FILE_MAP_READ, 0, LARGE, LARGE);
+	tap_ok(a && b && !((uintptr_t)a % LARGE) && !((uintptr_t)b % LARGE),
+	       "views at 2 MiB boundaries");
+	if (a && b) {
+		a[LARGE + 5] = 7;
+		tap_eq(b[5], 7, "the views share the large frames");
+		tap_ok(faults(b, PROBE_WRITE), "the read view refuses writes");
+		tap_eq(query(a).Type, MEM_MAPPED, "MEM_MAPPED");
+		tap_eq(query(a).RegionSize, 2 * LARGE, "the whole view");
+		ws.VirtualAddress = b;
+		tap_ok(QueryWorkingSetEx(GetCurrentProcess(), &ws, sizeof(ws)) &&
+		       ws.VirtualAttributes.Valid && ws.VirtualAttributes.LargePage,
+		       "QueryWorkingSetEx: valid, LargePage");
+		tap_ok(VirtualLock(a, PAGE) && VirtualUnlock(a, PAGE), "VirtualLock of a large page");
+	}
+	c = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0x10000, LARGE);
+	fails_with(c != NULL, ERROR_MAPPED_ALIGNMENT, "an offset off 2 MiB: E1132");
+	c = MapViewOfFile(h, FILE_MAP_COPY, 0, 0, 0);
+	fails_with(c != NULL, ERROR_CALL_NOT_IMPLEMENTED, "a copy view of large pages: not built");
+	UnmapViewOfFile(a);
+	UnmapViewOfFile(b);
+	CloseHandle(h);
+	tap_eq(ntmm_debugfs("commit"), commit, "its charge goes with it");
+	in_child(unprivileged_large, NULL, "an unprivileged user gets no large pages");
 }
 
 /* Item 40: placeholders, split, joined, replaced and given back. */
@@ -856,6 +914,7 @@ int main(void)
 	test_fixed();
 	test_copy();
 	test_protect_lock();
+	test_large();
 	test_placeholders();
 	test_names();
 	test_handles();
