@@ -36,6 +36,14 @@ static inline void ntmm_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flag
 }
 #endif
 
+/* Per-VMA locks (6.4+): a change to a live VMA waits for faults under its lock. */
+static inline void ntmm_vma_start_write(struct vm_area_struct *vma)
+{
+#if KERNEL_VERSION(6, 4, 0) <= LINUX_VERSION_CODE
+	vma_start_write(vma);
+#endif
+}
+
 /*
  * KUnit's static stubs (6.2+) let a test replace a function for its own
  * thread only; elsewhere, and without KUnit, the hook compiles to nothing.

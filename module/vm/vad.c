@@ -702,7 +702,8 @@ static ntstatus_t ntmm_vad_mark_locked(struct ntmm_vad *vad, unsigned long first
 {
 	unsigned long idx;
 
-	bool view = vad->flags & NTMM_VAD_VIEW;
+	/* A view's pins are kept (large pages have none: their mark is their lock). */
+	bool view = (vad->flags & NTMM_VAD_VIEW) && pages;
 
 	lockdep_assert_held_write(&vad->lock);
 	for (idx = first; idx < last; idx++) {

@@ -81,6 +81,9 @@ struct ntmm_section;
  *		pages around them (the file's ->map_pages, under RCU).
  *		Cleared, then an RCU grace period, before a right is revoked.
  * @pins:	with NTMM_VAD_VIEW, the pinned page of each locked page.
+ * @notify:	a writable shared view's VMA asks ->page_mkwrite (write-notify):
+ *		from the first page that may be read but not written. Set
+ *		under mmap_lock held for write.
  * @rcu:	frees the VAD after RCU readers are done.
  */
 struct ntmm_vad {
@@ -102,6 +105,7 @@ struct ntmm_vad {
 	u64 offset;
 	bool fault_around;
 	struct xarray pins;
+	bool notify;
 	struct rcu_head rcu;
 };
 

@@ -215,6 +215,22 @@ static const struct vm_operations_struct ntmm_view_ops = {
 };
 
 /*
+ * The same without write-notify, while no page of the view may be read
+ * but not written (or the VMA cannot write at all): a write fault then
+ * costs what it costs in any shared mapping of the file. Only for files
+ * that have no ->page_mkwrite of their own (shmem's).
+ */
+static const struct vm_operations_struct ntmm_view_rw_ops = {
+	.fault		= ntmm_view_fault,
+	.map_pages	= ntmm_view_map_pages,
+	.open		= ntmm_view_open,
+	.close		= ntmm_view_close,
+	.may_split	= ntmm_view_may_split,
+	.mremap		= ntmm_region_mremap,
+	.mprotect	= ntmm_region_mprotect,
+};
+
+/*
  * ->fault of a large-page section's view: the section's 2 MiB folio, which
  * the kernel maps with one PMD where it can. The VMA has the view's
  * protection, which all its pages keep.
@@ -274,8 +290,57 @@ static unsigned long ntmm_view_prot(u32 protect)
 }
 
 /*
+ * Make the view's VMA write-notify: pages are mapped read-only until
+ * ->page_mkwrite lets a write in. mmap_lock held for write.
+ */
+static void ntmm_view_notify(struct ntmm_vad *vad, struct vm_area_struct *vma)
+{
+	mmap_assert_write_locked(vma->vm_mm);
+	ntmm_vma_start_write(vma);
+	vma->vm_ops = &ntmm_view_ops;
+	WRITE_ONCE(vma->vm_page_prot, vm_get_page_prot(vma->vm_flags & ~VM_SHARED));
+	vad->notify = true;
+}
+
+/**
+ * ntmm_view_prepare() - Get a view ready for pages of @protect.
+ * @vad: the view; proc->lock and mmap_lock held for read, which this
+ *	drops and takes again.
+ * @protect: the protection some of its pages are to take.
+ *
+ * A page of a writable shared view that may be read but not written
+ * needs write-notify: the first one turns it on (the VMA's ops and
+ * vm_page_prot change, under mmap_lock for write); its writable PTEs are
+ * then write-protected by the change's revoke, as for private memory.
+ *
+ * Return: STATUS_SUCCESS, or STATUS_MEMORY_NOT_ALLOCATED if the view went
+ * meanwhile (mmap_lock held for read either way).
+ */
+ntstatus_t ntmm_view_prepare(struct ntmm_vad *vad, u32 protect)
+{
+	unsigned int access = nt_protect_access(protect);
+	struct mm_struct *mm = vad->proc->mm;
+	struct vm_area_struct *vma;
+
+	mmap_assert_locked(mm);
+	/* A guard page becomes its base protection at its first touch: that decides. */
+	if (READ_ONCE(vad->notify) || ntmm_view_copy(vad) || (vad->flags & NTMM_VAD_LARGE) ||
+	    !(nt_protect_access(vad->alloc_protect) & NT_ACCESS_WRITE) ||
+	    (access & NT_ACCESS_WRITE) || !(access & NT_ACCESS_READ))
+		return STATUS_SUCCESS;
+	mmap_read_unlock(mm);
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, vad->start);
+	if (vma && vma->vm_ops == &ntmm_view_rw_ops && vma->vm_private_data == vad)
+		ntmm_view_notify(vad, vma);
+	mmap_write_downgrade(mm);
+	return vad->dead ? STATUS_MEMORY_NOT_ALLOCATED : STATUS_SUCCESS;
+}
+
+/*
  * Give the file's VMA just mapped at [@start, @end) to the view: ntmm's
- * vm_ops, the file's kept for delegation, write-notify, no fork, no growth.
+ * vm_ops, the file's kept for delegation, write-notify where the file asks
+ * for it (a filesystem's ->page_mkwrite), no fork, no growth.
  * Until now the VMA was the file's plain mapping of the view's protection,
  * which every page of the view still has.
  */
@@ -300,13 +365,13 @@ static ntstatus_t ntmm_view_adopt(struct ntmm_vad *vad, unsigned long start, uns
 		goto out_unlock;
 	WRITE_ONCE(section->file_ops, ops);
 	ntmm_vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND);
-	vma->vm_ops = &ntmm_view_ops;
 	vma->vm_private_data = vad;
 	refcount_inc(&vad->ref);
 	ntmm_process_hold(vad->proc);
-	/* Write-notify: pages are mapped read-only until ->page_mkwrite lets a write in. */
-	if (vma->vm_flags & VM_SHARED)
-		WRITE_ONCE(vma->vm_page_prot, vm_get_page_prot(vma->vm_flags & ~VM_SHARED));
+	if (ops->page_mkwrite && (vma->vm_flags & VM_SHARED))
+		ntmm_view_notify(vad, vma);
+	else
+		vma->vm_ops = &ntmm_view_rw_ops;
 	status = STATUS_SUCCESS;
 out_unlock:
 	mmap_write_unlock(mm);

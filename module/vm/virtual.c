@@ -443,7 +443,9 @@ static ntstatus_t ntmm_commit_existing(struct file *file, struct ntmm_process *p
 	if (status)
 		return status;
 	if (s.vad->flags & NTMM_VAD_VIEW) {
-		status = ntmm_view_commit(s.vad, s.first, s.last, a->protect);
+		status = ntmm_view_prepare(s.vad, a->protect);
+		if (!status)
+			status = ntmm_view_commit(s.vad, s.first, s.last, a->protect);
 		return ntmm_span_done(proc, &s, status, &a->address, &a->length);
 	}
 	/* Nothing commits a placeholder: it is replaced (item 40). */
@@ -686,7 +688,10 @@ ntstatus_t ntmm_virtual_protect(struct file *file, struct ntmm_process *proc,
 	if (status)
 		return status;
 	if (s.vad->flags & NTMM_VAD_VIEW) {
-		status = ntmm_view_protect(s.vad, s.first, s.last, p->protect, &p->old_protect);
+		status = ntmm_view_prepare(s.vad, p->protect);
+		if (!status)
+			status = ntmm_view_protect(s.vad, s.first, s.last, p->protect,
+						   &p->old_protect);
 		return ntmm_span_done(proc, &s, status, &p->address, &p->length);
 	}
 	if (valid)

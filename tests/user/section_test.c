@@ -369,6 +369,17 @@ static void test_protect_lock(void)
 	       "its first touch faults once, the next goes through");
 	fails_with(VirtualProtect(a, PAGE, PAGE_EXECUTE_READ, &old), ERROR_INVALID_PARAMETER,
 		   "execution in a view mapped without it: E87");
+	{
+		char *d = MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0);
+
+		tap_ok(d && VirtualProtect(d + 2 * PAGE, PAGE, PAGE_READONLY | PAGE_GUARD, &old),
+		       "a fresh view's first change: a read-only guard page");
+		tap_ok(d && faults(d + 2 * PAGE, PROBE_READ) && !faults(d + 2 * PAGE, PROBE_READ),
+		       "its guard goes at the first touch");
+		tap_ok(d && faults(d + 2 * PAGE, PROBE_WRITE), "and it stays read-only");
+		tap_ok(d && !faults(d + 3 * PAGE, PROBE_WRITE), "its neighbour writes");
+		UnmapViewOfFile(d);
+	}
 	tap_ok(VirtualLock(b, 2 * PAGE), "VirtualLock in a view");
 	(void)*(volatile char *)(a + PAGE);	/* both views map that page now */
 	ws[0].VirtualAddress = b;
