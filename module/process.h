@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/maple_tree.h>
+#include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
@@ -23,7 +24,6 @@ struct mm_struct;
 struct mmu_notifier;
 struct ntmm_pool_quota;
 struct task_struct;
-struct vm_operations_struct;
 
 /**
  * struct ntmm_process - the ntmm context of one address space.

@@ -16,7 +16,6 @@ struct ntmm_process;
 struct ntmm_vad;
 struct vm_area_struct;
 struct vm_fault;
-struct vm_operations_struct;
 
 /*
  * What a region's VMA is made for; its pieces may differ, by re-windowing.

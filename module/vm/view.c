@@ -548,7 +548,7 @@ ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct nt
 		goto out_put;
 	len = PAGE_ALIGN(v->length ? v->length : section->size - v->offset);
 	if (section->large) {
-		/* Whole large pages, at large-page boundaries (item 26); copies of them are not built. */
+		/* Whole large pages at large-page boundaries (item 26); no copies (not built). */
 		align = NT_LARGE_PAGE_SIZE;
 		status = STATUS_MAPPED_ALIGNMENT;
 		if (!IS_ALIGNED(v->offset | v->address, align) || !IS_ALIGNED(len, align))
