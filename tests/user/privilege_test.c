@@ -23,21 +23,11 @@
 
 #include "fails_with.h"
 #include "tap.h"
+#include "users.h"
 
 #define LARGE_GID	4242
-#define USER		1000
 #define PARAM		"/sys/module/ntmm/parameters/large_page_gid"
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return 0;
-	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	close(fd);
-	return ok;
-}
 
 static int read_param(char *buf, size_t len)
 {
@@ -54,16 +44,6 @@ static int read_param(char *buf, size_t len)
 	return 1;
 }
 
-/*
- * Become uid and gid USER with @groups as supplementary groups. Changing
- * ids leaves a process undumpable, which makes its /proc files root's:
- * dumpable again, it may write its own id maps.
- */
-static int drop_to_user(const gid_t *groups, size_t n)
-{
-	return !setgroups(n, groups) && !setgid(USER) && !setuid(USER) &&
-	       !prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-}
 
 static int has_cap_ipc_lock(void)
 {

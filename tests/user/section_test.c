@@ -29,10 +29,10 @@
 #include "ntmm_debugfs.h"
 #include "probe.h"
 #include "tap.h"
+#include "users.h"
 
 #define PAGE		4096UL
 #define GRAN		65536UL
-#define USER		1000
 #define GLOBAL_GID	4343
 #define GLOBAL_PARAM	"/sys/module/ntmm/parameters/global_gid"
 #define FILE_PATH	"/tmp/section_test.dat"
@@ -71,22 +71,7 @@ static void in_child(void (*fn)(void *), void *arg, const char *what)
 	       status);
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY), ok;
 
-	if (fd < 0)
-		return 0;
-	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	close(fd);
-	return ok;
-}
-
-static int drop_to_user(const gid_t *groups, size_t n)
-{
-	return !setgroups(n, groups) && !setgid(USER) && !setuid(USER) &&
-	       !prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-}
 
 /* Item 31 and 32: which protections and SEC_ flags CreateFileMapping takes. */
 static void test_create_rules(void)
