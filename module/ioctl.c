@@ -414,7 +414,7 @@ static long ntmm_ioctl_view_map(struct file *file, struct ntmm_process *proc, vo
 	ret = ntmm_copy_struct_in(&v, sizeof(v), NTMM_VIEW_SIZE_VER0, arg);
 	if (ret)
 		return ret;
-	if (v.__pad0)
+	if (v.__pad1)
 		return -EINVAL;
 	v.status = ntstatus_to_user(ntmm_view_map(file, proc, &v));
 	return ntmm_copy_struct_out(arg, &v, sizeof(v));

@@ -112,13 +112,20 @@ void ntmm_space_close(struct ntmm_process *proc)
 		fput(proc->space);
 }
 
-/*
+/**
+ * ntmm_folio_on_node() - A shmem file's fresh folio, from @node.
+ * @folio: a folio of a shmem file (the address space file, or a section's),
+ *	locked and with the caller's reference.
+ * @node: the node its frame should be on.
+ *
  * A fresh folio shmem took from the local node, for a VAD that prefers
  * @node: a zeroed one from @node takes its place in the page cache, as a
  * first touch there would have given. Only a folio nobody maps or wrote:
  * anything else keeps its place (and its data).
+ *
+ * Return: the folio to use, locked and with a reference (@folio's went).
  */
-static struct folio *ntmm_space_replace(struct folio *folio, int node)
+struct folio *ntmm_folio_on_node(struct folio *folio, int node)
 {
 	struct folio *local;
 
@@ -157,7 +164,7 @@ struct folio *ntmm_space_folio(struct ntmm_process *proc, pgoff_t idx, int node,
 	struct folio *folio = ntmm_shmem_folio(proc->space, idx, huge && node == NUMA_NO_NODE);
 
 	if (!IS_ERR(folio) && node != NUMA_NO_NODE)
-		folio = ntmm_space_replace(folio, node);
+		folio = ntmm_folio_on_node(folio, node);
 	return folio;
 }
 

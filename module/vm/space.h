@@ -17,6 +17,7 @@ void ntmm_space_exit(void);
 int ntmm_space_open(struct ntmm_process *proc);
 void ntmm_space_close(struct ntmm_process *proc);
 struct folio *ntmm_space_folio(struct ntmm_process *proc, pgoff_t idx, int node, bool huge);
+struct folio *ntmm_folio_on_node(struct folio *folio, int node);
 struct folio *ntmm_space_find(struct ntmm_process *proc, pgoff_t idx);
 bool ntmm_space_present(struct ntmm_process *proc, pgoff_t idx);
 bool ntmm_space_any(struct ntmm_process *proc, unsigned long start, unsigned long end);

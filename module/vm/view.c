@@ -27,7 +27,9 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmap_lock.h>
+#include <linux/nodemask.h>
 #include <linux/ntmm.h>
+#include <linux/numa.h>
 #include <linux/pagemap.h>
 #include <linux/sched.h>
 
@@ -39,6 +41,7 @@
 #include "placement.h"
 #include "region.h"
 #include "section.h"
+#include "space.h"
 #include "vad.h"
 #include "view.h"
 
@@ -110,8 +113,13 @@ static vm_fault_t ntmm_view_fault(struct vm_fault *vmf)
 
 	down_read(&vad->lock);
 	ret = ntmm_view_check(vad, vmf, idx, access, &guard);
-	if (!ret && !guard)
+	if (!ret && !guard) {
 		ret = vad->section->file_ops->fault(vmf);
+		/* A preferred node: the pagefile section's fresh page comes from it. */
+		if ((ret & VM_FAULT_LOCKED) && vad->node != NUMA_NO_NODE)
+			vmf->page = folio_file_page(ntmm_folio_on_node(page_folio(vmf->page),
+								       vad->node), vmf->pgoff);
+	}
 	up_read(&vad->lock);
 	if (guard)
 		ret = ntmm_region_unguard(vad, idx, vmf->address & PAGE_MASK, access);
@@ -472,15 +480,14 @@ static ntstatus_t ntmm_view_place(struct ntmm_process *proc, const struct ntmm_v
 /* A new view's VAD, all of it with the view's protection. */
 static struct ntmm_vad *ntmm_view_vad(struct ntmm_process *proc, struct ntmm_section *section,
 				      u64 offset, unsigned long start, unsigned long len,
-				      u32 protect, u32 flags)
+				      u32 protect, u32 flags, int node)
 {
 	struct ntmm_vad *vad;
 	int err;
 
 	if (section->large)
 		flags |= NTMM_VAD_LARGE;
-	vad = ntmm_vad_create(proc, start, start + len, protect, NTMM_VAD_VIEW | flags,
-			      NUMA_NO_NODE);
+	vad = ntmm_vad_create(proc, start, start + len, protect, NTMM_VAD_VIEW | flags, node);
 	if (!vad)
 		return NULL;
 	vad->section = section;
@@ -524,14 +531,21 @@ ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct nt
 	bool placeholder = v->type & NTMM_MEM_REPLACE_PLACEHOLDER;
 	unsigned long start = 0, len, align = NT_GRANULARITY;
 	struct ntmm_section *section;
+	int node = NUMA_NO_NODE;
 	struct ntmm_vad *vad = NULL;
 	ntstatus_t status;
 	bool replace;
 	int tries;
 
 	if ((v->type & ~(NTMM_MEM_TOP_DOWN | NTMM_MEM_REPLACE_PLACEHOLDER)) ||
-	    (placeholder && (!v->address || (v->type & NTMM_MEM_TOP_DOWN))))
+	    (placeholder && (!v->address || (v->type & NTMM_MEM_TOP_DOWN))) ||
+	    (v->flags & ~NTMM_VIEW_NODE))
 		return STATUS_INVALID_PARAMETER;
+	if (v->flags & NTMM_VIEW_NODE) {
+		if (v->node >= MAX_NUMNODES || !node_online(v->node))
+			return STATUS_INVALID_PARAMETER;	/* item 41 */
+		node = v->node;
+	}
 	status = nt_check_view_protect(v->protect);
 	if (status)
 		return status;
@@ -547,6 +561,10 @@ ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct nt
 	    (v->length && v->length > section->size - v->offset))
 		goto out_put;
 	len = PAGE_ALIGN(v->length ? v->length : section->size - v->offset);
+	/* A file's pages are its page cache's, large pages the section's: only fresh ones move. */
+	status = STATUS_NOT_IMPLEMENTED;
+	if (node != NUMA_NO_NODE && (section->file_backed || section->large))
+		goto out_put;
 	if (section->large) {
 		/* Whole large pages at large-page boundaries (item 26); no copies (not built). */
 		align = NT_LARGE_PAGE_SIZE;
@@ -568,7 +586,7 @@ ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct nt
 			break;
 		vad = ntmm_view_vad(proc, section, v->offset, start, len,
 				    v->protect | ntmm_view_caching(section),
-				    placeholder ? NTMM_VAD_REPLACED : 0);
+				    placeholder ? NTMM_VAD_REPLACED : 0, node);
 		if (!vad) {
 			status = STATUS_NO_MEMORY;
 			break;

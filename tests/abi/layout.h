@@ -26,7 +26,7 @@
 	X(ntmm_pool_tags, 24)			\
 	X(ntmm_section_create, 48)		\
 	X(ntmm_section_open, 32)		\
-	X(ntmm_view, 48)			\
+	X(ntmm_view, 56)			\
 	X(ntmm_view_op, 32)
 
 /* X(struct, field, offset, size) */
@@ -117,7 +117,9 @@
 	X(ntmm_view, offset, 24, 8)				\
 	X(ntmm_view, length, 32, 8)				\
 	X(ntmm_view, type, 40, 4)				\
-	X(ntmm_view, __pad0, 44, 4)				\
+	X(ntmm_view, flags, 44, 4)				\
+	X(ntmm_view, node, 48, 4)				\
+	X(ntmm_view, __pad1, 52, 4)				\
 	X(ntmm_view_op, op, 8, 4)				\
 	X(ntmm_view_op, flags, 12, 4)				\
 	X(ntmm_view_op, address, 16, 8)			\
@@ -152,6 +154,7 @@
 	_Static_assert(NTMM_SECTION_CREATE_SIZE_VER0 == 48, "section_create VER0"); \
 	_Static_assert(NTMM_SECTION_OPEN_SIZE_VER0 == 32, "section_open VER0"); \
 	_Static_assert(NTMM_VIEW_SIZE_VER0 == 48, "view VER0");	\
+	_Static_assert(NTMM_VIEW_SIZE_VER1 == 56, "view VER1");	\
 	_Static_assert(NTMM_VIEW_OP_SIZE_VER0 == 32, "view_op VER0");
 
 #endif /* NTMM_TESTS_ABI_LAYOUT_H */

@@ -196,6 +196,46 @@ static void test_placement(void)
 		   "VirtualAlloc2: an invalid node number");
 }
 
+/*
+ * MapViewOfFileNuma2: a pagefile section's fresh frames come from the
+ * view's preferred node, whoever touches them; pages another view touched
+ * first stay where they are.
+ */
+static void test_views(void)
+{
+	HANDLE h = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+				      2 * NPAGES * PAGE, NULL);
+	unsigned int last = nodes - 1;
+	MEM_EXTENDED_PARAMETER param = { 0 };
+	char *v, *w;
+
+	pin(first_cpu(0));
+	v = MapViewOfFileNuma2(h, GetCurrentProcess(), 0, NULL, NPAGES * PAGE, 0, PAGE_READWRITE,
+			       last);
+	tap_ok(v != NULL, "MapViewOfFileNuma2 with node %u (error %u)", last, GetLastError());
+	if (v) {
+		touch(v, NPAGES);
+		tap_eq(pages_off_node(v, NPAGES, last, NULL), 0,
+		       "its fresh frames come from the preferred node, touched from node 0");
+	}
+	param.Type = MemExtendedParameterNumaNode;
+	param.ULong = last;
+	w = MapViewOfFile3(h, NULL, NULL, NPAGES * PAGE, NPAGES * PAGE, 0, PAGE_READWRITE,
+			   &param, 1);
+	tap_ok(w != NULL, "MapViewOfFile3 with MemExtendedParameterNumaNode");
+	if (w) {
+		touch(w, NPAGES);
+		tap_eq(pages_off_node(w, NPAGES, last, NULL), 0, "the same");
+		UnmapViewOfFile(w);
+	}
+	fails_with(MapViewOfFileNuma2(h, GetCurrentProcess(), 0, NULL, PAGE, 0, PAGE_READWRITE,
+				      nodes) != NULL, ERROR_INVALID_PARAMETER,
+		   "41: an invalid node number");
+	unpin();
+	UnmapViewOfFile(v);
+	CloseHandle(h);
+}
+
 /* The preferred node full: frames come from another, and the true node is reported. */
 static void test_fallback(void)
 {
@@ -294,6 +334,7 @@ int main(void)
 	test_placement();
 	test_address_requirements();
 	test_working_set_ex();
+	test_views();
 	test_fallback();
 	return tap_done();
 }

@@ -552,7 +552,11 @@ struct ntmm_section_open {
  * @offset:	in: where in the section the view starts, 64 KiB aligned.
  * @length:	in: bytes, 0 for the rest of the section; out: the view's size.
  * @type:	in: MEM_TOP_DOWN, MEM_REPLACE_PLACEHOLDER.
- * @__pad0:	must be zero.
+ * @flags:	in: NTMM_VIEW_NODE (VER0's padding: zero there).
+ * @node:	in: with NTMM_VIEW_NODE, the node a pagefile section's fresh
+ *		frames come from when this view first touches them
+ *		(MapViewOfFileNuma2) (VER1).
+ * @__pad1:	must be zero (VER1).
  */
 struct ntmm_view {
 	__u32 size;
@@ -563,10 +567,16 @@ struct ntmm_view {
 	__u64 offset;
 	__u64 length;
 	__u32 type;
-	__u32 __pad0;
+	__u32 flags;
+	__u32 node;
+	__u32 __pad1;
 };
 
 #define NTMM_VIEW_SIZE_VER0		48
+#define NTMM_VIEW_SIZE_VER1		56
+
+/* struct ntmm_view.flags */
+#define NTMM_VIEW_NODE			0x1
 
 /* struct ntmm_view_op.op */
 #define NTMM_VIEW_UNMAP		0	/* NtUnmapViewOfSectionEx */

@@ -235,9 +235,9 @@ static DWORD view_protect(DWORD access)
 	return PAGE_NOACCESS;
 }
 
-/* NtMapViewOfSectionEx in the calling process. */
+/* NtMapViewOfSectionEx in the calling process; @node NUMA_NO_PREFERRED_NODE or one. */
 static PVOID map_view(HANDLE section, PVOID base, ULONG64 offset, SIZE_T size, ULONG type,
-		      ULONG protect)
+		      ULONG protect, DWORD node)
 {
 	struct ntmm_view v = {
 		.size = sizeof(v),
@@ -247,6 +247,11 @@ static PVOID map_view(HANDLE section, PVOID base, ULONG64 offset, SIZE_T size, U
 		.length = size,
 		.type = type,
 	};
+
+	if (node != NUMA_NO_PREFERRED_NODE) {
+		v.flags = NTMM_VIEW_NODE;
+		v.node = node;
+	}
 
 	v.handle = ntmm_handle_fd(section);
 	if (v.handle < 0) {
@@ -264,7 +269,7 @@ NTMM_EXPORT LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDes
 {
 	return map_view(hFileMappingObject, lpBaseAddress,
 			(ULONG64)dwFileOffsetHigh << 32 | dwFileOffsetLow, dwNumberOfBytesToMap, 0,
-			view_protect(dwDesiredAccess));
+			view_protect(dwDesiredAccess), NUMA_NO_PREFERRED_NODE);
 }
 
 NTMM_EXPORT LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
@@ -293,15 +298,31 @@ NTMM_EXPORT PVOID WINAPI MapViewOfFile3(HANDLE FileMapping, HANDLE Process, PVOI
 					MEM_EXTENDED_PARAMETER *ExtendedParameters,
 					ULONG ParameterCount)
 {
-	(void)ExtendedParameters;
+	DWORD node = NUMA_NO_PREFERRED_NODE;
+	ULONG i;
+
 	if (!this_process(Process))
 		return NULL;
-	if (ParameterCount) {
-		SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+	if (ParameterCount && !ExtendedParameters) {
+		SetLastError(ERROR_INVALID_PARAMETER);
 		return NULL;
 	}
+	for (i = 0; i < ParameterCount; i++) {
+		if (ExtendedParameters[i].Reserved ||
+		    ExtendedParameters[i].Type >= MemExtendedParameterMax ||
+		    ExtendedParameters[i].Type == MemExtendedParameterInvalidType) {
+			SetLastError(ERROR_INVALID_PARAMETER);
+			return NULL;
+		}
+		/* A view's address requirements, partitions and the rest: not built (README). */
+		if (ExtendedParameters[i].Type != MemExtendedParameterNumaNode) {
+			SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+			return NULL;
+		}
+		node = ExtendedParameters[i].ULong;
+	}
 	return map_view(FileMapping, BaseAddress, Offset, ViewSize, AllocationType,
-			PageProtection);
+			PageProtection, node);
 }
 
 NTMM_EXPORT PVOID WINAPI MapViewOfFileNuma2(HANDLE FileMappingHandle, HANDLE ProcessHandle,
@@ -311,13 +332,8 @@ NTMM_EXPORT PVOID WINAPI MapViewOfFileNuma2(HANDLE FileMappingHandle, HANDLE Pro
 {
 	if (!this_process(ProcessHandle))
 		return NULL;
-	/* A view's frames are its section's, placed by the file (README). */
-	if (PreferredNode != NUMA_NO_PREFERRED_NODE) {
-		SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
-		return NULL;
-	}
 	return map_view(FileMappingHandle, BaseAddress, Offset, ViewSize, AllocationType,
-			PageProtection);
+			PageProtection, PreferredNode);
 }
 
 static BOOL view_op(__u32 op, __u32 flags, LPCVOID address, SIZE_T length)
