@@ -591,14 +591,21 @@ ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct nt
 			status = STATUS_NO_MEMORY;
 			break;
 		}
-		status = ntmm_view_vma(file, vad, start, start + len, replace);
+		/*
+		 * In the VAD tree before its VMA exists, so that a munmap racing
+		 * the mapping (->close) takes it out again; the tree holds the
+		 * creator's reference, the mapping one of its own.
+		 */
+		status = ntmm_vad_insert(vad);
 		if (!status) {
-			status = ntmm_vad_insert(vad);
-			if (!status)
-				break;
-			ntmm_view_munmap(proc, start, start + len);
+			refcount_inc(&vad->ref);
+			status = ntmm_view_vma(file, vad, start, start + len, replace);
+			if (status)
+				ntmm_vad_release(vad);
 		}
 		ntmm_vad_put(vad);
+		if (!status)
+			break;
 		vad = NULL;
 		/* Another thread mapped there meanwhile: look again. */
 		if (status != STATUS_CONFLICTING_ADDRESSES || v->address ||
