@@ -132,7 +132,7 @@ build/bench/%: bench/%.c $(LIB_A)
 MIMALLOC_SO := /usr/lib/x86_64-linux-gnu/libmimalloc.so.2
 build/bench/heap_bench: bench/heap_bench.c $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) -std=gnu11 $(WARN) -O2 -g -pthread -Iuserlib/include -Iuapi $< $(LIB_A) -ldl -o $@
+	$(CC) -std=gnu11 $(WARN) -O2 -g -pthread -Iuserlib/include -Iuapi -Itests $< $(LIB_A) -ldl -o $@
 
 # (i) needs a block device (--disk); the 4-thread row of (e) a VM with 4 CPUs (--nodes 4).
 bench: build/bench/vm_bench build/bench/section_bench

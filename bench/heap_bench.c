@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <windows.h>
+#include "seconds.h"
 
 #define OPS	1000000
 #define LIVE	10000
@@ -35,14 +36,6 @@
 
 static void *(*mi_malloc)(size_t size);
 static void (*mi_free)(void *p);
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 struct allocator {
 	const char *name;

@@ -29,6 +29,7 @@
 #include <libntmm.h>
 #include <linux/ntmm.h>
 #include <windows.h>
+#include "seconds.h"
 
 #define PAGE		4096UL
 #define REPS		5
@@ -36,14 +37,6 @@
 #define TOUCH		(64UL << 20)
 #define READ_LEN	(256UL << 20)
 #define PINGS		200000
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static HANDLE section(SIZE_T size)
 {

@@ -40,17 +40,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <windows.h>
+#include "seconds.h"
 
 #define PAGE	4096UL
 #define REPS	5
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void touch(char *p, size_t len)
 {

@@ -24,19 +24,12 @@
 #include "linux_mm.h"
 #include "ntmm_debugfs.h"
 #include "tap.h"
+#include "seconds.h"
 
 #define PAGE	0x1000UL
 #define GRAN	0x10000UL
 #define MIB	(1UL << 20)
 #define LIVE	1000
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void test_released(void)
 {
