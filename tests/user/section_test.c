@@ -215,7 +215,7 @@ static void test_reserve(void)
 /* Items 35 and 36. */
 static void test_view_rules(void)
 {
-	HANDLE ro = pagefile_section(PAGE_READONLY, GRAN, NULL);
+	HANDLE ro = pagefile_section(PAGE_READONLY, GRAN, "section_test read-only");
 	HANDLE cow = pagefile_section(PAGE_WRITECOPY, GRAN, NULL);
 	HANDLE rw = pagefile_section(PAGE_READWRITE, 2 * GRAN, "section_test rules");
 	HANDLE rd;
@@ -240,6 +240,13 @@ static void test_view_rules(void)
 	if (v)
 		UnmapViewOfFile(v);
 	CloseHandle(rd);
+	rd = OpenFileMappingA(FILE_MAP_WRITE, FALSE, "section_test read-only");
+	fails_with(rd != NULL, ERROR_ACCESS_DENIED,
+		   "OpenFileMapping(FILE_MAP_WRITE) of a PAGE_READONLY name: E5");
+	rd = OpenFileMappingA(FILE_MAP_READ | FILE_MAP_COPY, FALSE, "section_test read-only");
+	tap_ok(rd != NULL, "OpenFileMapping(FILE_MAP_READ | FILE_MAP_COPY) of it");
+	if (rd)
+		CloseHandle(rd);
 	v = MapViewOfFile(rw, FILE_MAP_WRITE, 0, 0, 2 * GRAN + 1);
 	fails_with(v != NULL, ERROR_ACCESS_DENIED, "a view larger than the section: E5");
 	v = MapViewOfFile(rw, FILE_MAP_WRITE, 0, 2 * GRAN, 0);
@@ -556,17 +563,36 @@ static void test_names(void)
 	UnmapViewOfFile(v2);
 }
 
+/* Does /proc/self/maps name the mapping at @p @name? */
+static BOOL maps_says(const void *p, const char *name)
+{
+	unsigned long start, end;
+	char line[512];
+	BOOL found = FALSE;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%lx-%lx", &start, &end) == 2 && start == (unsigned long)p &&
+			strstr(line, name);
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /* A handle is a descriptor: close-on-exec unless inherited. */
 static void test_handles(void)
 {
 	SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
 	HANDLE a = pagefile_section(PAGE_READWRITE, GRAN, NULL);
 	HANDLE b = CreateFileMappingA(INVALID_HANDLE_VALUE, &sa, PAGE_READWRITE, 0, GRAN, NULL);
-
-	tap_ok(fcntl(NtmmFdFromHandle(a), F_GETFD) & FD_CLOEXEC, "a handle is close-on-exec");
 	HANDLE ro = NULL, same = NULL;
+	char link[64] = "", fd[32];
 	void *v;
 
+	snprintf(fd, sizeof(fd), "/proc/self/fd/%d", NtmmFdFromHandle(a));
+	tap_ok(readlink(fd, link, sizeof(link) - 1) > 0 &&
+	       !strcmp(link, "anon_inode:[ntmm-section]"), "a handle is an anon_inode:[ntmm-section]");
+	tap_ok(fcntl(NtmmFdFromHandle(a), F_GETFD) & FD_CLOEXEC, "a handle is close-on-exec");
 	tap_ok(!(fcntl(NtmmFdFromHandle(b), F_GETFD) & FD_CLOEXEC),
 	       "an inherited one is not");
 	tap_ok(DuplicateHandle(GetCurrentProcess(), a, GetCurrentProcess(), &ro, FILE_MAP_READ,
@@ -575,6 +601,8 @@ static void test_handles(void)
 	fails_with(v != NULL, ERROR_ACCESS_DENIED, "the duplicate cannot map for writing: E5");
 	v = MapViewOfFile(a, FILE_MAP_WRITE, 0, 0, 0);
 	tap_ok(v != NULL, "the source still can");
+	tap_ok(v && maps_says(v, "/ntmm-section (deleted)"),
+	       "/proc/self/maps names its view /ntmm-section (deleted)");
 	UnmapViewOfFile(v);
 	fails_with(DuplicateHandle(GetCurrentProcess(), ro, GetCurrentProcess(), &same,
 				   FILE_MAP_ALL_ACCESS, FALSE, 0), ERROR_ACCESS_DENIED,
@@ -873,11 +901,11 @@ static void test_kill(void)
 			HANDLE h = pagefile_section(PAGE_READWRITE | (i & 1 ? SEC_RESERVE : 0),
 						    16 * GRAN, "section_test doomed");
 			char *v = h ? MapViewOfFile(h, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+			SIZE_T len = i & 1 ? 4 * GRAN : 16 * GRAN;
 
-			if (v && (i & 1))
-				VirtualAlloc(v, 4 * GRAN, MEM_COMMIT, PAGE_READWRITE);
-			if (v)
-				memset(v, i, i & 1 ? 4 * GRAN : 16 * GRAN);
+			/* Whichever child made the name decided SEC_RESERVE: commit what is written. */
+			if (v && VirtualAlloc(v, len, MEM_COMMIT, PAGE_READWRITE))
+				memset(v, i, len);
 			if (write(pipefd[1], "x", 1) != 1)
 				_exit(1);
 			pause();
