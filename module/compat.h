@@ -106,6 +106,18 @@ static inline long ntmm_pin_user_page(unsigned long addr, struct page **page)
 #endif
 }
 
+/* Pin pages of another address space, its mmap_lock held for read (*@locked 1). */
+static inline long ntmm_pin_user_pages_remote(struct mm_struct *mm, unsigned long addr,
+					      unsigned long n, unsigned int gup_flags,
+					      struct page **pages, int *locked)
+{
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+	return pin_user_pages_remote(mm, addr, n, gup_flags, pages, NULL, locked);
+#else
+	return pin_user_pages_remote(mm, addr, n, gup_flags, pages, locked);
+#endif
+}
+
 /*
  * How a page of the address space file (vm/space.c) is got, and so which
  * folio size it may have. From 6.12 shmem_get_folio() takes the end of the

@@ -22,6 +22,7 @@
 #include "ntstatus.h"
 #include "pool/pool.h"
 #include "process.h"
+#include "remote.h"
 #include "vm/fault_reason.h"
 #include "vm/placement.h"
 #include "vm/section.h"
@@ -91,7 +92,7 @@ static long ntmm_ioctl_version(void __user *arg)
 		return -EINVAL;
 	v.status = ntstatus_to_user(STATUS_SUCCESS);
 	v.abi_version = NTMM_ABI_VERSION;
-	v.features = NTMM_FEATURES;
+	v.features = NTMM_FEATURES | (ntmm_remote_available() ? NTMM_FEATURE_PROCESSES : 0);
 	return ntmm_copy_struct_out(arg, &v, sizeof(v));
 }
 
@@ -120,56 +121,186 @@ static long ntmm_ioctl_system_info(void __user *arg)
 	return ntmm_copy_struct_out(arg, &si, sizeof(si));
 }
 
-static long ntmm_ioctl_allocate(struct file *file, struct ntmm_process *proc,
-				void __user *arg)
+/*
+ * The cores of the NT calls a process handle may make on another process
+ * (NTMM_IOC_REMOTE) as well as on the caller's: each runs on a kernel copy
+ * of its struct, in the target's address space.
+ */
+static ntstatus_t ntmm_run_allocate(struct file *file, struct ntmm_process *proc, void *args)
 {
-	struct ntmm_alloc a;
-	int ret;
-
-	ret = ntmm_copy_struct_in(&a, sizeof(a), NTMM_ALLOC_SIZE_VER0, arg);
-	if (ret)
-		return ret;
-	a.status = ntstatus_to_user(ntmm_virtual_allocate(file, proc, &a));
-	return ntmm_copy_struct_out(arg, &a, sizeof(a));
+	return ntmm_virtual_allocate(file, proc, args);
 }
 
-static long ntmm_ioctl_free(struct file *file, struct ntmm_process *proc, void __user *arg)
+static bool ntmm_check_free(const void *args)
 {
-	struct ntmm_free f;
+	return !((const struct ntmm_free *)args)->__pad0;
+}
+
+static ntstatus_t ntmm_run_free(struct file *file, struct ntmm_process *proc, void *args)
+{
+	return ntmm_virtual_free(file, proc, args);
+}
+
+static ntstatus_t ntmm_run_protect(struct file *file, struct ntmm_process *proc, void *args)
+{
+	struct ntmm_protect *p = args;
+
+	p->old_protect = 0;
+	return ntmm_virtual_protect(file, proc, p);
+}
+
+static ntstatus_t ntmm_run_query(struct file *file, struct ntmm_process *proc, void *args)
+{
+	return ntmm_virtual_query(proc, args);
+}
+
+/* A view's request, with its section found in the caller's file table. */
+struct ntmm_view_args {
+	struct ntmm_view v;
+	struct ntmm_section *section;
+};
+
+static bool ntmm_check_view(const void *args)
+{
+	return !((const struct ntmm_view *)args)->__pad1;
+}
+
+static ntstatus_t ntmm_prepare_view(void *args)
+{
+	struct ntmm_view_args *a = args;
+	ntstatus_t status;
+
+	a->section = ntmm_view_section(&a->v, &status);
+	return status;
+}
+
+static ntstatus_t ntmm_run_view(struct file *file, struct ntmm_process *proc, void *args)
+{
+	struct ntmm_view_args *a = args;
+
+	return ntmm_view_map(file, proc, &a->v, a->section);
+}
+
+static void ntmm_finish_view(void *args)
+{
+	struct ntmm_view_args *a = args;
+
+	if (a->section)
+		ntmm_section_put(a->section);
+}
+
+static bool ntmm_check_view_op(const void *args)
+{
+	const struct ntmm_view_op *op = args;
+
+	return op->op == NTMM_VIEW_UNMAP || (op->op == NTMM_VIEW_FLUSH && !op->flags);
+}
+
+static ntstatus_t ntmm_run_view_op(struct file *file, struct ntmm_process *proc, void *args)
+{
+	struct ntmm_view_op *op = args;
+
+	if (op->op == NTMM_VIEW_UNMAP)
+		return ntmm_view_unmap(file, proc, op->address, op->flags);
+	return ntmm_view_flush(proc, op->address, op->length);
+}
+
+/**
+ * struct ntmm_nt_call - An NT call on an address space, local or remote.
+ * @cmd:	its ioctl.
+ * @ksize:	its struct's size in this kernel.
+ * @min_size:	its first version's (*_SIZE_VER0).
+ * @rights:	the PROCESS_* rights a process handle needs for it.
+ * @check:	transport checks of the struct (padding, ops): false is
+ *		-EINVAL; NULL for none.
+ * @prepare:	what must be done in the caller before: NULL for nothing.
+ * @run:	the call.
+ * @finish:	undoes @prepare, whatever its outcome.
+ * @in_mm:	@run looks at page tables as current's (ntmm_target_run()).
+ */
+struct ntmm_nt_call {
+	unsigned int cmd;
+	size_t ksize;
+	size_t min_size;
+	u32 rights;
+	bool (*check)(const void *args);
+	ntstatus_t (*prepare)(void *args);
+	ntmm_nt_call_t run;
+	void (*finish)(void *args);
+	bool in_mm;
+};
+
+static const struct ntmm_nt_call ntmm_nt_calls[] = {
+	{ NTMM_IOC_ALLOCATE, sizeof(struct ntmm_alloc), NTMM_ALLOC_SIZE_VER0,
+	  NTMM_PROCESS_VM_OPERATION, NULL, NULL, ntmm_run_allocate },
+	{ NTMM_IOC_FREE, sizeof(struct ntmm_free), NTMM_FREE_SIZE_VER0,
+	  NTMM_PROCESS_VM_OPERATION, ntmm_check_free, NULL, ntmm_run_free },
+	{ NTMM_IOC_PROTECT, sizeof(struct ntmm_protect), NTMM_PROTECT_SIZE_VER0,
+	  NTMM_PROCESS_VM_OPERATION, NULL, NULL, ntmm_run_protect },
+	{ NTMM_IOC_QUERY, sizeof(struct ntmm_query), NTMM_QUERY_SIZE_VER0,
+	  NTMM_PROCESS_QUERY_INFORMATION, NULL, NULL, ntmm_run_query, NULL, true },
+	{ NTMM_IOC_VIEW_MAP, sizeof(struct ntmm_view), NTMM_VIEW_SIZE_VER0,
+	  NTMM_PROCESS_VM_OPERATION, ntmm_check_view, ntmm_prepare_view, ntmm_run_view,
+	  ntmm_finish_view },
+	{ NTMM_IOC_VIEW_OP, sizeof(struct ntmm_view_op), NTMM_VIEW_OP_SIZE_VER0,
+	  NTMM_PROCESS_VM_OPERATION, ntmm_check_view_op, NULL, ntmm_run_view_op },
+};
+
+/* Every struct's first two fields. */
+struct ntmm_nt_header {
+	u32 size;
+	u32 status;
+};
+
+/* The kernel copy of an NT call's struct. */
+union ntmm_nt_args {
+	struct ntmm_nt_header header;
+	struct ntmm_alloc alloc;
+	struct ntmm_free free;
+	struct ntmm_protect protect;
+	struct ntmm_query query;
+	struct ntmm_view_args view;
+	struct ntmm_view_op view_op;
+};
+
+/* Is @cmd the ioctl @known, whatever size the caller's header gave it? */
+static bool ntmm_same_cmd(unsigned int cmd, unsigned int known)
+{
+	return _IOC_TYPE(cmd) == _IOC_TYPE(known) && _IOC_NR(cmd) == _IOC_NR(known) &&
+	       _IOC_DIR(cmd) == _IOC_DIR(known);
+}
+
+/* The NT call of ioctl @cmd, or NULL. */
+static const struct ntmm_nt_call *ntmm_nt_call_of(unsigned int cmd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ntmm_nt_calls); i++)
+		if (ntmm_same_cmd(cmd, ntmm_nt_calls[i].cmd))
+			return &ntmm_nt_calls[i];
+	return NULL;
+}
+
+/* Make NT call @c on @t with the user's struct @arg. */
+static long ntmm_ioctl_nt(const struct ntmm_nt_call *c, struct ntmm_target *t, void __user *arg)
+{
+	union ntmm_nt_args k;
+	ntstatus_t status = STATUS_SUCCESS;
 	int ret;
 
-	ret = ntmm_copy_struct_in(&f, sizeof(f), NTMM_FREE_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&k, c->ksize, c->min_size, arg);
 	if (ret)
 		return ret;
-	if (f.__pad0)
+	if (c->check && !c->check(&k))
 		return -EINVAL;
-	f.status = ntstatus_to_user(ntmm_virtual_free(file, proc, &f));
-	return ntmm_copy_struct_out(arg, &f, sizeof(f));
-}
-
-static long ntmm_ioctl_protect(struct file *file, struct ntmm_process *proc, void __user *arg)
-{
-	struct ntmm_protect p;
-	int ret;
-
-	ret = ntmm_copy_struct_in(&p, sizeof(p), NTMM_PROTECT_SIZE_VER0, arg);
-	if (ret)
-		return ret;
-	p.old_protect = 0;
-	p.status = ntstatus_to_user(ntmm_virtual_protect(file, proc, &p));
-	return ntmm_copy_struct_out(arg, &p, sizeof(p));
-}
-
-static long ntmm_ioctl_query(struct ntmm_process *proc, void __user *arg)
-{
-	struct ntmm_query q;
-	int ret;
-
-	ret = ntmm_copy_struct_in(&q, sizeof(q), NTMM_QUERY_SIZE_VER0, arg);
-	if (ret)
-		return ret;
-	q.status = ntstatus_to_user(ntmm_virtual_query(proc, &q));
-	return ntmm_copy_struct_out(arg, &q, sizeof(q));
+	if (c->prepare)
+		status = c->prepare(&k);
+	if (!status)
+		status = ntmm_target_run(t, c->run, &k, c->in_mm);
+	if (c->finish)
+		c->finish(&k);
+	k.header.status = ntstatus_to_user(status);
+	return ntmm_copy_struct_out(arg, &k, c->ksize);
 }
 
 static long ntmm_ioctl_memory_status(struct ntmm_process *proc, void __user *arg)
@@ -255,31 +386,53 @@ static long ntmm_ioctl_write_watch(struct ntmm_process *proc, void __user *arg)
 	return ntmm_copy_struct_out(arg, &w, sizeof(w));
 }
 
-static long ntmm_ioctl_working_set_ex(struct ntmm_process *proc, void __user *arg)
-{
+/* A batch of QueryWorkingSetEx's entries, copied in and out by the caller. */
+struct ntmm_ws_args {
 	struct ntmm_ws_entry batch[NTMM_WS_BATCH];
+	u32 n;
+};
+
+static ntstatus_t ntmm_run_working_set_ex(struct file *file, struct ntmm_process *proc,
+					  void *args)
+{
+	struct ntmm_ws_args *a = args;
+
+	ntmm_ws_query(proc, a->batch, a->n);
+	return STATUS_SUCCESS;
+}
+
+static long ntmm_ioctl_working_set_ex(struct ntmm_target *t, void __user *arg)
+{
 	struct ntmm_ws_entry __user *entries;
 	struct ntmm_working_set_ex w;
-	u32 done, n;
-	int ret;
+	struct ntmm_ws_args *a;
+	long ret;
+	u32 done;
 
 	ret = ntmm_copy_struct_in(&w, sizeof(w), NTMM_WORKING_SET_EX_SIZE_VER0, arg);
 	if (ret)
 		return ret;
 	if (w.__pad0)
 		return -EINVAL;
+	a = kmalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
 	entries = u64_to_user_ptr(w.entries);
-	for (done = 0; done < w.count; done += n) {
-		n = min_t(u32, w.count - done, NTMM_WS_BATCH);
-		if (copy_from_user(batch, entries + done, n * sizeof(batch[0])))
-			return -EFAULT;
-		ntmm_ws_query(proc, batch, n);
-		if (copy_to_user(entries + done, batch, n * sizeof(batch[0])))
-			return -EFAULT;
+	for (done = 0; done < w.count; done += a->n) {
+		a->n = min_t(u32, w.count - done, NTMM_WS_BATCH);
+		ret = -EFAULT;
+		if (copy_from_user(a->batch, entries + done, a->n * sizeof(a->batch[0])))
+			goto out_free;
+		ntmm_target_run(t, ntmm_run_working_set_ex, a, true);
+		if (copy_to_user(entries + done, a->batch, a->n * sizeof(a->batch[0])))
+			goto out_free;
 		cond_resched();
 	}
 	w.status = ntstatus_to_user(STATUS_SUCCESS);
-	return ntmm_copy_struct_out(arg, &w, sizeof(w));
+	ret = ntmm_copy_struct_out(arg, &w, sizeof(w));
+out_free:
+	kfree(a);
+	return ret;
 }
 
 /* Where SystemPoolTagInformation's entries go, and how many fit. */
@@ -406,37 +559,85 @@ static long ntmm_ioctl_section_open(void __user *arg)
 	return ntmm_copy_struct_out(arg, &o, sizeof(o));
 }
 
-static long ntmm_ioctl_view_map(struct file *file, struct ntmm_process *proc, void __user *arg)
+static long ntmm_ioctl_process_open(void __user *arg)
 {
-	struct ntmm_view v;
-	int ret;
+	struct ntmm_process_open o;
+	int ret, fd = -1;
 
-	ret = ntmm_copy_struct_in(&v, sizeof(v), NTMM_VIEW_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&o, sizeof(o), NTMM_PROCESS_OPEN_SIZE_VER0, arg);
 	if (ret)
 		return ret;
-	if (v.__pad1)
+	if (o.__pad0 || (o.flags & ~NTMM_HANDLE_INHERIT))
 		return -EINVAL;
-	v.status = ntstatus_to_user(ntmm_view_map(file, proc, &v));
-	return ntmm_copy_struct_out(arg, &v, sizeof(v));
+	o.status = ntstatus_to_user(ntmm_process_open(o.source, o.pid, o.access, o.flags, &fd));
+	o.handle = fd;
+	return ntmm_copy_struct_out(arg, &o, sizeof(o));
 }
 
-static long ntmm_ioctl_view_op(struct file *file, struct ntmm_process *proc, void __user *arg)
+static long ntmm_ioctl_process_info(void __user *arg)
 {
-	struct ntmm_view_op op;
-	ntstatus_t status;
+	struct ntmm_process_info i;
 	int ret;
 
-	ret = ntmm_copy_struct_in(&op, sizeof(op), NTMM_VIEW_OP_SIZE_VER0, arg);
+	ret = ntmm_copy_struct_in(&i, sizeof(i), NTMM_PROCESS_INFO_SIZE_VER0, arg);
 	if (ret)
 		return ret;
-	if (op.op == NTMM_VIEW_UNMAP)
-		status = ntmm_view_unmap(file, proc, op.address, op.flags);
-	else if (op.op == NTMM_VIEW_FLUSH && !op.flags)
-		status = ntmm_view_flush(proc, op.address, op.length);
-	else
+	if (i.__pad0)
 		return -EINVAL;
-	op.status = ntstatus_to_user(status);
-	return ntmm_copy_struct_out(arg, &op, sizeof(op));
+	i.pid = 0;
+	i.access = 0;
+	i.status = ntstatus_to_user(ntmm_process_info(i.handle, &i.pid, &i.access));
+	return ntmm_copy_struct_out(arg, &i, sizeof(i));
+}
+
+static long ntmm_ioctl_process_copy(void __user *arg)
+{
+	struct ntmm_process_copy c;
+	int ret;
+
+	ret = ntmm_copy_struct_in(&c, sizeof(c), NTMM_PROCESS_COPY_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	if (c.flags & ~NTMM_COPY_WRITE)
+		return -EINVAL;
+	c.status = ntstatus_to_user(ntmm_process_copy(c.process, c.flags & NTMM_COPY_WRITE,
+						      c.address, u64_to_user_ptr(c.buffer),
+						      c.length, &c.copied));
+	return ntmm_copy_struct_out(arg, &c, sizeof(c));
+}
+
+/* NTMM_IOC_REMOTE: @own is the caller's file, for a handle to its own process. */
+static long ntmm_ioctl_remote(struct file *own, void __user *arg)
+{
+	bool ws = false;
+	const struct ntmm_nt_call *c;
+	struct ntmm_target t;
+	struct ntmm_remote r;
+	ntstatus_t status;
+	long ret;
+
+	ret = ntmm_copy_struct_in(&r, sizeof(r), NTMM_REMOTE_SIZE_VER0, arg);
+	if (ret)
+		return ret;
+	c = ntmm_nt_call_of(r.cmd);
+	if (!c) {
+		ws = ntmm_same_cmd(r.cmd, NTMM_IOC_WORKING_SET_EX);
+		if (!ws)
+			return -EINVAL;
+	}
+	status = ntmm_target_get(r.process, ws ? NTMM_PROCESS_QUERY_LIMITED_INFORMATION :
+				 c->rights, own, &t);
+	if (!status) {
+		if (ws)
+			ret = ntmm_ioctl_working_set_ex(&t, u64_to_user_ptr(r.arg));
+		else
+			ret = ntmm_ioctl_nt(c, &t, u64_to_user_ptr(r.arg));
+		ntmm_target_put(&t);
+		if (ret)
+			return ret;
+	}
+	r.status = ntstatus_to_user(status);
+	return ntmm_copy_struct_out(arg, &r, sizeof(r));
 }
 
 /**
@@ -452,6 +653,9 @@ static long ntmm_ioctl_view_op(struct file *file, struct ntmm_process *proc, voi
 long ntmm_ioctl(struct file *file, struct ntmm_process *proc,
 		unsigned int cmd, void __user *arg)
 {
+	struct ntmm_target self = { .proc = proc, .file = file };
+	const struct ntmm_nt_call *nt;
+
 	if (_IOC_TYPE(cmd) != NTMM_IOC_MAGIC ||
 	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
 		return -ENOTTY;
@@ -459,19 +663,14 @@ long ntmm_ioctl(struct file *file, struct ntmm_process *proc,
 	if (current->mm != proc->mm)
 		return -EACCES;
 
+	nt = ntmm_nt_call_of(cmd);
+	if (nt)
+		return ntmm_ioctl_nt(nt, &self, arg);
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(NTMM_IOC_VERSION):
 		return ntmm_ioctl_version(arg);
 	case _IOC_NR(NTMM_IOC_SYSTEM_INFO):
 		return ntmm_ioctl_system_info(arg);
-	case _IOC_NR(NTMM_IOC_ALLOCATE):
-		return ntmm_ioctl_allocate(file, proc, arg);
-	case _IOC_NR(NTMM_IOC_FREE):
-		return ntmm_ioctl_free(file, proc, arg);
-	case _IOC_NR(NTMM_IOC_PROTECT):
-		return ntmm_ioctl_protect(file, proc, arg);
-	case _IOC_NR(NTMM_IOC_QUERY):
-		return ntmm_ioctl_query(proc, arg);
 	case _IOC_NR(NTMM_IOC_MEMORY_STATUS):
 		return ntmm_ioctl_memory_status(proc, arg);
 	case _IOC_NR(NTMM_IOC_FAULT_REASON):
@@ -481,17 +680,21 @@ long ntmm_ioctl(struct file *file, struct ntmm_process *proc,
 	case _IOC_NR(NTMM_IOC_WRITE_WATCH):
 		return ntmm_ioctl_write_watch(proc, arg);
 	case _IOC_NR(NTMM_IOC_WORKING_SET_EX):
-		return ntmm_ioctl_working_set_ex(proc, arg);
+		return ntmm_ioctl_working_set_ex(&self, arg);
 	case _IOC_NR(NTMM_IOC_POOL_TAGS):
 		return ntmm_ioctl_pool_tags(arg);
 	case _IOC_NR(NTMM_IOC_SECTION_CREATE):
 		return ntmm_ioctl_section_create(arg);
 	case _IOC_NR(NTMM_IOC_SECTION_OPEN):
 		return ntmm_ioctl_section_open(arg);
-	case _IOC_NR(NTMM_IOC_VIEW_MAP):
-		return ntmm_ioctl_view_map(file, proc, arg);
-	case _IOC_NR(NTMM_IOC_VIEW_OP):
-		return ntmm_ioctl_view_op(file, proc, arg);
+	case _IOC_NR(NTMM_IOC_PROCESS_OPEN):
+		return ntmm_ioctl_process_open(arg);
+	case _IOC_NR(NTMM_IOC_PROCESS_INFO):
+		return ntmm_ioctl_process_info(arg);
+	case _IOC_NR(NTMM_IOC_REMOTE):
+		return ntmm_ioctl_remote(file, arg);
+	case _IOC_NR(NTMM_IOC_PROCESS_COPY):
+		return ntmm_ioctl_process_copy(arg);
 	default:
 		return -ENOTTY;
 	}

@@ -17,9 +17,11 @@
 #include "ioctl.h"
 #include "pool/pool.h"
 #include "process.h"
+#include "remote.h"
 #include "vm/commit.h"
 #include "vm/exit.h"
 #include "vm/large.h"
+#include "vm/mm_run.h"
 #include "vm/region.h"
 #include "vm/section.h"
 #include "vm/space.h"
@@ -123,9 +125,13 @@ static int __init ntmm_init(void)
 	ret = ntmm_pool_init();
 	if (ret)
 		goto err_space;
-	ret = misc_register(&ntmm_misc);
+	ret = ntmm_mm_run_init();
 	if (ret)
 		goto err_pool;
+	ntmm_remote_init();
+	ret = misc_register(&ntmm_misc);
+	if (ret)
+		goto err_mm_run;
 	/* Debugfs is for tests and diagnosis: its failure is not the module's. */
 	ntmm_debugfs = debugfs_create_dir("ntmm", NULL);
 	for (i = 0; i < ARRAY_SIZE(ntmm_debugfs_counters); i++)
@@ -134,6 +140,8 @@ static int __init ntmm_init(void)
 	pr_info("ABI %u ready at %s\n", NTMM_ABI_VERSION, NTMM_DEVICE_PATH);
 	return 0;
 
+err_mm_run:
+	ntmm_mm_run_exit();
 err_pool:
 	ntmm_pool_exit();
 err_space:
@@ -145,6 +153,7 @@ static void __exit ntmm_exit(void)
 {
 	debugfs_remove_recursive(ntmm_debugfs);
 	misc_deregister(&ntmm_misc);
+	ntmm_mm_run_exit();
 	ntmm_pool_exit();
 	/* VADs and contexts are freed after a grace period (kfree_rcu). */
 	rcu_barrier();

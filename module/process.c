@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <kunit/visibility.h>
+#include <linux/file.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -98,6 +99,8 @@ static void ntmm_process_release(struct kref *ref)
 	WARN_ON_ONCE(!mtree_empty(&proc->vads) || atomic_long_read(&proc->commit));
 	mtree_destroy(&proc->vads);
 	ntmm_space_close(proc);
+	if (proc->vehicle)
+		fput(proc->vehicle);
 	ntmm_exit_unwatch(proc);
 	mutex_destroy(&proc->lock);
 	ntmm_pool_quota_put(proc->pool_quota);

@@ -40,6 +40,9 @@ struct task_struct;
  *		under @lock, and by a region's ->close; read under RCU.
  * @space:	the address space file whose folios back every allocation
  *		(vm/space.c), made with the first region; NULL before.
+ * @vehicle:	the file through which calls from other processes map this
+ *		one's regions, as its own /dev/ntmm does (remote.c); made at
+ *		the first, set once; NULL before. It holds no reference.
  * @commit:	pages this process has committed (atomic: faults never touch it).
  * @bottom_up_base: where bottom-up searches start (randomized at creation).
  * @map_task:	the task inside ntmm's own vm_mmap() or vm_munmap() of a
@@ -70,6 +73,7 @@ struct ntmm_process {
 	struct mutex lock;		/* see above: one NT call at a time */
 	struct maple_tree vads;
 	struct file *space;
+	struct file *vehicle;
 	atomic_long_t commit;
 	unsigned long bottom_up_base;
 	struct task_struct *map_task;

@@ -43,6 +43,7 @@
 #include "../compat.h"
 #include "../process.h"
 #include "exit.h"
+#include "mm_run.h"
 #include "nt_rules.h"
 #include "placement.h"
 #include "region.h"
@@ -535,10 +536,8 @@ static ntstatus_t ntmm_region_map(struct file *file, struct ntmm_process *proc,
 	WRITE_ONCE(proc->map_start, start);
 	WRITE_ONCE(proc->map_end, end);
 	WRITE_ONCE(proc->map_kind, kind);
-	WRITE_ONCE(proc->map_task, current);
-	addr = vm_mmap(file, start, end - start, ntmm_region_prot(kind),
-		       MAP_SHARED | (replace ? MAP_FIXED : MAP_FIXED_NOREPLACE), start);
-	WRITE_ONCE(proc->map_task, NULL);
+	addr = ntmm_mm_mmap(proc, file, start, end - start, ntmm_region_prot(kind),
+			    MAP_SHARED | (replace ? MAP_FIXED : MAP_FIXED_NOREPLACE), start);
 	if (!IS_ERR_VALUE(addr))
 		return STATUS_SUCCESS;
 	return addr == -EEXIST ? STATUS_CONFLICTING_ADDRESSES : STATUS_NO_MEMORY;
@@ -971,9 +970,7 @@ static void ntmm_region_trim(struct ntmm_process *proc, unsigned long start, uns
 	mmap_read_unlock(proc->mm);
 	if (!found)
 		return;
-	WRITE_ONCE(proc->map_task, current);
-	vm_munmap(old_start, old_end - old_start);
-	WRITE_ONCE(proc->map_task, NULL);
+	ntmm_mm_munmap(proc, old_start, old_end - old_start);
 }
 
 /*

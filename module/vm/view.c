@@ -36,6 +36,7 @@
 #include "../compat.h"
 #include "../process.h"
 #include "exit.h"
+#include "mm_run.h"
 #include "nt_rules.h"
 #include "placeholder.h"
 #include "placement.h"
@@ -404,14 +405,6 @@ static ntstatus_t ntmm_view_mmap_status(long err)
 	}
 }
 
-/* Unmap the view's range, as ntmm's own call: its VMA's ->close releases nothing. */
-static void ntmm_view_munmap(struct ntmm_process *proc, unsigned long start, unsigned long end)
-{
-	WRITE_ONCE(proc->map_task, current);
-	vm_munmap(start, end - start);
-	WRITE_ONCE(proc->map_task, NULL);
-}
-
 /*
  * Map the view's VMA at [@start, @end): over region pieces there with
  * @replace (free space to Windows), else only where nothing is. @file is
@@ -434,16 +427,15 @@ static ntstatus_t ntmm_view_vma(struct file *file, struct ntmm_vad *vad, unsigne
 	flags = (ntmm_view_copy(vad) ? MAP_PRIVATE : MAP_SHARED) |
 		(replace ? MAP_FIXED : MAP_FIXED_NOREPLACE);
 	/* Region pieces it replaces go quietly: they hold no allocation. */
-	WRITE_ONCE(proc->map_task, current);
-	addr = vm_mmap(vad->section->file, start, end - start, ntmm_view_prot(vad->alloc_protect),
-		       flags, vad->offset);
-	WRITE_ONCE(proc->map_task, NULL);
+	addr = ntmm_mm_mmap(proc, vad->section->file, start, end - start,
+			    ntmm_view_prot(vad->alloc_protect), flags, vad->offset);
 	if (IS_ERR_VALUE(addr))
 		return ntmm_view_mmap_status((long)addr);
 	status = ntmm_view_adopt(vad, start, end);
 	/* A file whose mapping ntmm cannot hold goes again; a VMA gone meanwhile is not ours. */
 	if (status == STATUS_INVALID_FILE_FOR_SECTION)
-		ntmm_view_munmap(proc, start, end);
+		/* As ntmm's own call: its VMA's ->close releases nothing. */
+		ntmm_mm_munmap(proc, start, end - start);
 	return status;
 }
 
@@ -515,10 +507,48 @@ static u32 ntmm_view_caching(const struct ntmm_section *section)
 }
 
 /**
+ * ntmm_view_section() - Check a view's request and find its section.
+ * @v: the request (NtMapViewOfSectionEx's arguments).
+ * @status: set to NT's answer to a request it refuses.
+ *
+ * What can be checked before the view has a place, in NT's order; the
+ * section handle is resolved here, in the caller's file table, so that
+ * ntmm_view_map() may run in another process's address space.
+ *
+ * Return: the section with a reference, or NULL.
+ */
+struct ntmm_section *ntmm_view_section(const struct ntmm_view *v, ntstatus_t *status)
+{
+	bool placeholder = v->type & NTMM_MEM_REPLACE_PLACEHOLDER;
+
+	*status = STATUS_INVALID_PARAMETER;
+	if ((v->type & ~(NTMM_MEM_TOP_DOWN | NTMM_MEM_REPLACE_PLACEHOLDER)) ||
+	    (placeholder && (!v->address || (v->type & NTMM_MEM_TOP_DOWN))) ||
+	    (v->flags & ~NTMM_VIEW_NODE))
+		return NULL;
+	/* item 41 */
+	if ((v->flags & NTMM_VIEW_NODE) && (v->node >= MAX_NUMNODES || !node_online(v->node)))
+		return NULL;
+	*status = nt_check_view_protect(v->protect);
+	if (*status)
+		return NULL;
+	/* A placeholder may start at any page (item 40). */
+	*status = STATUS_MAPPED_ALIGNMENT;
+	if (!IS_ALIGNED(v->offset, NT_GRANULARITY) ||
+	    !IS_ALIGNED(v->address, placeholder ? NT_PAGE_SIZE : NT_GRANULARITY))
+		return NULL;
+	*status = STATUS_SUCCESS;
+	return ntmm_section_from_handle(v->handle, nt_section_rights(v->protect), status);
+}
+
+/**
  * ntmm_view_map() - NtMapViewOfSectionEx.
  * @file: the process's /dev/ntmm, which maps large-page sections' views.
- * @proc: the caller's context.
- * @v: the request; on success @v->address and @v->length are the view.
+ * @proc: the context the view goes in.
+ * @v: the request, checked by ntmm_view_section(); on success @v->address
+ *	and @v->length are the view.
+ * @section: its section, found by ntmm_view_section(); the caller's
+ *	reference, which a view takes one of its own from.
  *
  * With MEM_REPLACE_PLACEHOLDER the view takes the place of the placeholder
  * spanning exactly its range (MapViewOfFile3), which comes back if the
@@ -526,54 +556,30 @@ static u32 ntmm_view_caching(const struct ntmm_section *section)
  *
  * Return: NT's status.
  */
-ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct ntmm_view *v)
+ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct ntmm_view *v,
+			 struct ntmm_section *section)
 {
 	bool placeholder = v->type & NTMM_MEM_REPLACE_PLACEHOLDER;
+	int node = v->flags & NTMM_VIEW_NODE ? v->node : NUMA_NO_NODE;
 	unsigned long start = 0, len, align = NT_GRANULARITY;
-	struct ntmm_section *section;
-	int node = NUMA_NO_NODE;
 	struct ntmm_vad *vad = NULL;
 	ntstatus_t status;
 	bool replace;
 	int tries;
 
-	if ((v->type & ~(NTMM_MEM_TOP_DOWN | NTMM_MEM_REPLACE_PLACEHOLDER)) ||
-	    (placeholder && (!v->address || (v->type & NTMM_MEM_TOP_DOWN))) ||
-	    (v->flags & ~NTMM_VIEW_NODE))
-		return STATUS_INVALID_PARAMETER;
-	if (v->flags & NTMM_VIEW_NODE) {
-		if (v->node >= MAX_NUMNODES || !node_online(v->node))
-			return STATUS_INVALID_PARAMETER;	/* item 41 */
-		node = v->node;
-	}
-	status = nt_check_view_protect(v->protect);
-	if (status)
-		return status;
-	/* A placeholder may start at any page (item 40). */
-	if (!IS_ALIGNED(v->offset, NT_GRANULARITY) ||
-	    !IS_ALIGNED(v->address, placeholder ? NT_PAGE_SIZE : NT_GRANULARITY))
-		return STATUS_MAPPED_ALIGNMENT;
-	section = ntmm_section_from_handle(v->handle, nt_section_rights(v->protect), &status);
-	if (!section)
-		return status;
-	status = STATUS_INVALID_VIEW_SIZE;
-	if (v->offset >= section->size ||
-	    (v->length && v->length > section->size - v->offset))
-		goto out_put;
+	if (v->offset >= section->size || (v->length && v->length > section->size - v->offset))
+		return STATUS_INVALID_VIEW_SIZE;
 	len = PAGE_ALIGN(v->length ? v->length : section->size - v->offset);
 	/* A file's pages are its page cache's, large pages the section's: only fresh ones move. */
-	status = STATUS_NOT_IMPLEMENTED;
 	if (node != NUMA_NO_NODE && (section->file_backed || section->large))
-		goto out_put;
+		return STATUS_NOT_IMPLEMENTED;
 	if (section->large) {
 		/* Whole large pages at large-page boundaries (item 26); no copies (not built). */
 		align = NT_LARGE_PAGE_SIZE;
-		status = STATUS_MAPPED_ALIGNMENT;
 		if (!IS_ALIGNED(v->offset | v->address, align) || !IS_ALIGNED(len, align))
-			goto out_put;
-		status = STATUS_NOT_IMPLEMENTED;
+			return STATUS_MAPPED_ALIGNMENT;
 		if (placeholder || ntmm_view_copy_protect(v->protect))
-			goto out_put;
+			return STATUS_NOT_IMPLEMENTED;
 	}
 
 	mutex_lock(&proc->lock);
@@ -621,8 +627,6 @@ ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct nt
 		v->address = start;
 		v->length = len;
 	}
-out_put:
-	ntmm_section_put(section);
 	return status;
 }
 
@@ -670,7 +674,7 @@ ntstatus_t ntmm_view_unmap(struct file *file, struct ntmm_process *proc, u64 add
 			if (!status)
 				status = ntmm_placeholder_put(proc, vad->start, vad->end);
 		} else {
-			ntmm_view_munmap(proc, vad->start, vad->end);
+			ntmm_mm_munmap(proc, vad->start, vad->end - vad->start);
 			status = STATUS_SUCCESS;
 		}
 		ntmm_vad_put(vad);
@@ -720,8 +724,9 @@ static bool ntmm_view_copied(struct ntmm_vad *vad, unsigned long idx)
 	struct page *page;
 	bool copied;
 
-	/* Only the process's own VirtualQuery comes here: the mm is current's. */
-	if (get_user_pages_fast_only(vad->start + (idx << PAGE_SHIFT), 1, 0, &page) != 1)
+	/* A query of another process runs with its mm as current's (vm/mm_run.c). */
+	if (WARN_ON_ONCE(current->mm != vad->proc->mm) ||
+	    get_user_pages_fast_only(vad->start + (idx << PAGE_SHIFT), 1, 0, &page) != 1)
 		return false;
 	copied = PageAnon(page);
 	put_page(page);

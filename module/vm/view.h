@@ -13,9 +13,12 @@
 
 struct file;
 struct ntmm_process;
+struct ntmm_section;
 struct ntmm_vad;
 
-ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct ntmm_view *v);
+struct ntmm_section *ntmm_view_section(const struct ntmm_view *v, ntstatus_t *status);
+ntstatus_t ntmm_view_map(struct file *file, struct ntmm_process *proc, struct ntmm_view *v,
+			 struct ntmm_section *section);
 ntstatus_t ntmm_view_unmap(struct file *file, struct ntmm_process *proc, u64 address, u32 flags);
 ntstatus_t ntmm_view_flush(struct ntmm_process *proc, u64 address, u64 length);
 void ntmm_view_query(struct ntmm_vad *vad, unsigned long idx, u32 *state, u32 *protect,

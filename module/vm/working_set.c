@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/ntmm.h>
 #include <linux/pagemap.h>
+#include <linux/sched.h>
 
 #include "../compat.h"
 #include "../process.h"
@@ -28,7 +29,8 @@
 
 /*
  * A view's page, of protection @prot: valid if this process maps it (its
- * PTE is there; the current mm is the caller's), shared unless it is a
+ * PTE is there; the current mm is the process's: another process's query
+ * runs with it as its own, vm/mm_run.c), shared unless it is a
  * copy-on-write view's own copy, its share count the frame's mappings.
  */
 static u64 ntmm_ws_view(struct ntmm_vad *vad, unsigned long idx, u32 prot, unsigned long marks)
@@ -36,7 +38,8 @@ static u64 ntmm_ws_view(struct ntmm_vad *vad, unsigned long idx, u32 prot, unsig
 	struct page *page;
 	u64 attr;
 
-	if (get_user_pages_fast_only(vad->start + (idx << PAGE_SHIFT), 1, 0, &page) != 1)
+	if (WARN_ON_ONCE(current->mm != vad->proc->mm) ||
+	    get_user_pages_fast_only(vad->start + (idx << PAGE_SHIFT), 1, 0, &page) != 1)
 		return 0;
 	if (PageAnon(page))
 		prot = ntmm_view_written(prot);

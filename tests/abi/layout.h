@@ -27,7 +27,11 @@
 	X(ntmm_section_create, 48)		\
 	X(ntmm_section_open, 32)		\
 	X(ntmm_view, 56)			\
-	X(ntmm_view_op, 32)
+	X(ntmm_view_op, 32)			\
+	X(ntmm_process_open, 32)		\
+	X(ntmm_process_info, 24)		\
+	X(ntmm_remote, 24)			\
+	X(ntmm_process_copy, 48)
 
 /* X(struct, field, offset, size) */
 #define NTMM_ABI_FIELDS(X)					\
@@ -123,7 +127,26 @@
 	X(ntmm_view_op, op, 8, 4)				\
 	X(ntmm_view_op, flags, 12, 4)				\
 	X(ntmm_view_op, address, 16, 8)			\
-	X(ntmm_view_op, length, 24, 8)
+	X(ntmm_view_op, length, 24, 8)			\
+	X(ntmm_process_open, source, 8, 4)			\
+	X(ntmm_process_open, pid, 12, 4)			\
+	X(ntmm_process_open, access, 16, 4)			\
+	X(ntmm_process_open, flags, 20, 4)			\
+	X(ntmm_process_open, handle, 24, 4)			\
+	X(ntmm_process_open, __pad0, 28, 4)			\
+	X(ntmm_process_info, handle, 8, 4)			\
+	X(ntmm_process_info, pid, 12, 4)			\
+	X(ntmm_process_info, access, 16, 4)			\
+	X(ntmm_process_info, __pad0, 20, 4)			\
+	X(ntmm_remote, process, 8, 4)				\
+	X(ntmm_remote, cmd, 12, 4)				\
+	X(ntmm_remote, arg, 16, 8)				\
+	X(ntmm_process_copy, process, 8, 4)			\
+	X(ntmm_process_copy, flags, 12, 4)			\
+	X(ntmm_process_copy, address, 16, 8)			\
+	X(ntmm_process_copy, buffer, 24, 8)			\
+	X(ntmm_process_copy, length, 32, 8)			\
+	X(ntmm_process_copy, copied, 40, 8)
 
 #define NTMM_ABI_CHECK_STRUCT(s, sz)					\
 	_Static_assert(sizeof(struct s) == (sz), "sizeof(struct " #s ")");

@@ -322,8 +322,8 @@ static void test_working_set_ex(void)
 	VirtualFree(p, 0, MEM_RELEASE);
 	tap_ok(QueryWorkingSetEx(GetCurrentProcess(), ws, sizeof(ws[0])) &&
 	       !ws[0].VirtualAttributes.Valid, "29: after release: Valid 0");
-	fails_with(QueryWorkingSetEx((HANDLE)(LONG_PTR)-2, ws, sizeof(ws)), ERROR_ACCESS_DENIED,
-		   "another process's working set: not yet");
+	fails_with(QueryWorkingSetEx((HANDLE)(LONG_PTR)-2, ws, sizeof(ws)), ERROR_INVALID_HANDLE,
+		   "the thread pseudo-handle is no process's: E6");
 }
 
 int main(void)

@@ -158,7 +158,7 @@ static void test_argument_rules(void)
 	fails_with(VirtualAlloc((void *)0x7fffffff0000ULL, 0x20000, MEM_RESERVE, PAGE_READWRITE) != NULL,
 		   ERROR_INVALID_PARAMETER, "a range beyond the highest address");
 	fails_with(VirtualAllocEx((HANDLE)(LONG_PTR)1234, NULL, PAGE, MEM_COMMIT, PAGE_READWRITE) != NULL,
-		   ERROR_ACCESS_DENIED, "another process's handle");
+		   ERROR_INVALID_HANDLE, "a process handle that is not open: E6");
 	fails_with(VirtualAllocEx(NULL, NULL, PAGE, MEM_COMMIT, PAGE_READWRITE) != NULL,
 		   ERROR_INVALID_HANDLE, "a NULL process handle");
 	p = VirtualAllocEx(GetCurrentProcess(), NULL, PAGE, MEM_COMMIT, PAGE_READWRITE);

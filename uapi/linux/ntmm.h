@@ -43,6 +43,7 @@
 #define NTMM_FEATURE_WORKING_SET_EX	_BITULL(9)	/* QueryWorkingSetEx */
 #define NTMM_FEATURE_POOL_TAGS		_BITULL(10)	/* kernel pools' per-tag counters */
 #define NTMM_FEATURE_SECTIONS		_BITULL(11)	/* sections, views, names */
+#define NTMM_FEATURE_PROCESSES		_BITULL(12)	/* process handles, remote calls */
 
 /* Windows' constants that the kernel side applies. */
 #define NTMM_PAGE_SIZE			4096U
@@ -87,6 +88,15 @@
 #define NTMM_SECTION_MAP_EXECUTE_EXPLICIT 0x0020U	/* FILE_MAP_EXECUTE */
 #define NTMM_SECTION_ALL_ACCESS		0x000F001FU
 
+/* Process access rights (winnt.h's PROCESS_*). */
+#define NTMM_PROCESS_VM_OPERATION	0x0008U
+#define NTMM_PROCESS_VM_READ		0x0010U
+#define NTMM_PROCESS_VM_WRITE		0x0020U
+#define NTMM_PROCESS_SET_QUOTA		0x0100U
+#define NTMM_PROCESS_QUERY_INFORMATION	0x0400U
+#define NTMM_PROCESS_QUERY_LIMITED_INFORMATION 0x1000U
+#define NTMM_PROCESS_ALL_ACCESS		0x001FFFFFU
+
 /* Page protections (winnt.h's PAGE_*). */
 #define NTMM_PAGE_NOACCESS		0x001U
 #define NTMM_PAGE_READONLY		0x002U
@@ -104,6 +114,7 @@
 #define NTMM_STATUS_SUCCESS			0x00000000U
 #define NTMM_STATUS_OBJECT_NAME_EXISTS		0x40000000U	/* success: the name existed */
 #define NTMM_STATUS_GUARD_PAGE_VIOLATION	0x80000001U
+#define NTMM_STATUS_PARTIAL_COPY		0x8000000DU
 #define NTMM_STATUS_UNSUCCESSFUL		0xC0000001U
 #define NTMM_STATUS_NOT_IMPLEMENTED		0xC0000002U
 #define NTMM_STATUS_INFO_LENGTH_MISMATCH	0xC0000004U
@@ -129,6 +140,7 @@
 #define NTMM_STATUS_INSUFFICIENT_RESOURCES	0xC000009AU
 #define NTMM_STATUS_FREE_VM_NOT_AT_BASE		0xC000009FU
 #define NTMM_STATUS_MEMORY_NOT_ALLOCATED	0xC00000A0U
+#define NTMM_STATUS_PROCESS_IS_TERMINATING	0xC000010AU
 #define NTMM_STATUS_MAPPED_FILE_SIZE_ZERO	0xC000011EU
 #define NTMM_STATUS_COMMITMENT_LIMIT		0xC000012DU
 #define NTMM_STATUS_MAPPED_ALIGNMENT		0xC0000220U
@@ -602,6 +614,112 @@ struct ntmm_view_op {
 
 #define NTMM_VIEW_OP_SIZE_VER0		32
 
+/**
+ * struct ntmm_process_open - NTMM_IOC_PROCESS_OPEN: OpenProcess, and
+ *	DuplicateHandle of a process handle with other rights.
+ * @size:	in: sizeof(struct ntmm_process_open) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @source:	in: a descriptor of /proc/@pid/mem opened for reading and
+ *		writing (Linux's ptrace access check, made by that open, is
+ *		the permission), or a process handle to reopen with @access,
+ *		which must be a subset of its own.
+ * @pid:	in: with a /proc/PID/mem descriptor, the process's id in the
+ *		caller's pid namespace; 0 with a handle.
+ * @access:	in: the rights wanted (PROCESS_*).
+ * @flags:	in: NTMM_HANDLE_INHERIT.
+ * @handle:	out: the process handle, a file descriptor.
+ * @__pad0:	must be zero.
+ */
+struct ntmm_process_open {
+	__u32 size;
+	__u32 status;
+	__s32 source;
+	__u32 pid;
+	__u32 access;
+	__u32 flags;
+	__s32 handle;
+	__u32 __pad0;
+};
+
+#define NTMM_PROCESS_OPEN_SIZE_VER0	32
+
+/**
+ * struct ntmm_process_info - NTMM_IOC_PROCESS_INFO: GetProcessId, and a
+ *	process handle's rights.
+ * @size:	in: sizeof(struct ntmm_process_info) as the caller knows it.
+ * @status:	out: NTSTATUS.
+ * @handle:	in: the process handle.
+ * @pid:	out: the process's id in the caller's pid namespace, 0 if it
+ *		has none there.
+ * @access:	out: the handle's rights.
+ * @__pad0:	must be zero.
+ */
+struct ntmm_process_info {
+	__u32 size;
+	__u32 status;
+	__s32 handle;
+	__u32 pid;
+	__u32 access;
+	__u32 __pad0;
+};
+
+#define NTMM_PROCESS_INFO_SIZE_VER0	24
+
+/**
+ * struct ntmm_remote - NTMM_IOC_REMOTE: another ioctl, on another process.
+ * @size:	in: sizeof(struct ntmm_remote) as the caller knows it.
+ * @status:	out: STATUS_SUCCESS if @cmd ran (its own status is in its
+ *		struct); else why not: STATUS_INVALID_HANDLE,
+ *		STATUS_ACCESS_DENIED (the handle lacks the rights @cmd needs),
+ *		STATUS_PROCESS_IS_TERMINATING.
+ * @process:	in: the process handle.
+ * @cmd:	in: NTMM_IOC_ALLOCATE, _FREE, _PROTECT, _QUERY,
+ *		_WORKING_SET_EX, _VIEW_MAP or _VIEW_OP (unmap).
+ * @arg:	in: user pointer to @cmd's struct, read and written as
+ *		@cmd reads and writes it; its addresses are the target's,
+ *		its buffers (QueryWorkingSetEx's entries) the caller's.
+ */
+struct ntmm_remote {
+	__u32 size;
+	__u32 status;
+	__s32 process;
+	__u32 cmd;
+	__u64 arg;
+};
+
+#define NTMM_REMOTE_SIZE_VER0		24
+
+/**
+ * struct ntmm_process_copy - NTMM_IOC_PROCESS_COPY: NtReadVirtualMemory,
+ *	NtWriteVirtualMemory.
+ * @size:	in: sizeof(struct ntmm_process_copy) as the caller knows it.
+ * @status:	out: NTSTATUS: STATUS_PARTIAL_COPY if the target's memory
+ *		was not all readable (writable), STATUS_ACCESS_VIOLATION if
+ *		the caller's buffer was not.
+ * @process:	in: the process handle (PROCESS_VM_READ to read,
+ *		PROCESS_VM_WRITE and PROCESS_VM_OPERATION to write).
+ * @flags:	in: NTMM_COPY_WRITE to write the target, else read it.
+ * @address:	in: the address in the target.
+ * @buffer:	in: the caller's buffer.
+ * @length:	in: bytes.
+ * @copied:	out: bytes copied, from the start.
+ */
+struct ntmm_process_copy {
+	__u32 size;
+	__u32 status;
+	__s32 process;
+	__u32 flags;
+	__u64 address;
+	__u64 buffer;
+	__u64 length;
+	__u64 copied;
+};
+
+#define NTMM_PROCESS_COPY_SIZE_VER0	48
+
+/* struct ntmm_process_copy.flags */
+#define NTMM_COPY_WRITE			0x1
+
 #define NTMM_IOC_MAGIC		0xD7	/* free in ioctl-number.rst */
 
 #define NTMM_IOC_VERSION	_IOWR(NTMM_IOC_MAGIC, 0x00, struct ntmm_version)
@@ -620,5 +738,9 @@ struct ntmm_view_op {
 #define NTMM_IOC_SECTION_OPEN	_IOWR(NTMM_IOC_MAGIC, 0x0D, struct ntmm_section_open)
 #define NTMM_IOC_VIEW_MAP	_IOWR(NTMM_IOC_MAGIC, 0x0E, struct ntmm_view)
 #define NTMM_IOC_VIEW_OP	_IOWR(NTMM_IOC_MAGIC, 0x0F, struct ntmm_view_op)
+#define NTMM_IOC_PROCESS_OPEN	_IOWR(NTMM_IOC_MAGIC, 0x10, struct ntmm_process_open)
+#define NTMM_IOC_PROCESS_INFO	_IOWR(NTMM_IOC_MAGIC, 0x11, struct ntmm_process_info)
+#define NTMM_IOC_REMOTE		_IOWR(NTMM_IOC_MAGIC, 0x12, struct ntmm_remote)
+#define NTMM_IOC_PROCESS_COPY	_IOWR(NTMM_IOC_MAGIC, 0x13, struct ntmm_process_copy)
 
 #endif /* _UAPI_LINUX_NTMM_H */

@@ -202,6 +202,7 @@ typedef const WCHAR *PCWSTR;
 #define ERROR_FILENAME_EXCED_RANGE	206L
 #define ERROR_FILE_TOO_LARGE		223L
 #define ERROR_NO_MORE_ITEMS		259L
+#define ERROR_PARTIAL_COPY		299L
 #define ERROR_MR_MID_NOT_FOUND		317L
 #define ERROR_INVALID_ADDRESS		487L
 #define ERROR_ARITHMETIC_OVERFLOW	534L
@@ -432,6 +433,8 @@ void WINAPI GetNativeSystemInfo(LPSYSTEM_INFO lpSystemInfo);
 /* processthreadsapi.h */
 HANDLE WINAPI GetCurrentProcess(void);
 DWORD WINAPI GetCurrentProcessId(void);
+HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
+DWORD WINAPI GetProcessId(HANDLE Process);
 DWORD WINAPI GetCurrentProcessorNumber(void);
 void WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber);
 
@@ -462,6 +465,23 @@ BOOL WINAPI GetNumaProcessorNodeEx(PPROCESSOR_NUMBER Processor, PUSHORT NodeNumb
 #define STANDARD_RIGHTS_WRITE		READ_CONTROL
 #define STANDARD_RIGHTS_EXECUTE		READ_CONTROL
 #define STANDARD_RIGHTS_ALL		0x001F0000
+/* Process rights (OpenProcess). */
+#define PROCESS_TERMINATE		0x0001
+#define PROCESS_CREATE_THREAD		0x0002
+#define PROCESS_SET_SESSIONID		0x0004
+#define PROCESS_VM_OPERATION		0x0008
+#define PROCESS_VM_READ			0x0010
+#define PROCESS_VM_WRITE		0x0020
+#define PROCESS_DUP_HANDLE		0x0040
+#define PROCESS_CREATE_PROCESS		0x0080
+#define PROCESS_SET_QUOTA		0x0100
+#define PROCESS_SET_INFORMATION		0x0200
+#define PROCESS_QUERY_INFORMATION	0x0400
+#define PROCESS_SUSPEND_RESUME		0x0800
+#define PROCESS_QUERY_LIMITED_INFORMATION 0x1000
+#define PROCESS_SET_LIMITED_INFORMATION	0x2000
+#define PROCESS_ALL_ACCESS		(STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0xFFFF)
+#define MAXIMUM_ALLOWED			0x02000000
 #define FILE_READ_DATA			0x0001
 #define FILE_WRITE_DATA			0x0002
 #define FILE_APPEND_DATA		0x0004
@@ -620,6 +640,10 @@ PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T Size,
 			   ULONG AllocationType, ULONG PageProtection,
 			   MEM_EXTENDED_PARAMETER *ExtendedParameters, ULONG ParameterCount);
 SIZE_T WINAPI GetLargePageMinimum(void);
+BOOL WINAPI ReadProcessMemory(HANDLE hProcess, LPCVOID lpBaseAddress, LPVOID lpBuffer,
+			      SIZE_T nSize, SIZE_T *lpNumberOfBytesRead);
+BOOL WINAPI WriteProcessMemory(HANDLE hProcess, LPVOID lpBaseAddress, LPCVOID lpBuffer,
+			       SIZE_T nSize, SIZE_T *lpNumberOfBytesWritten);
 
 /* winnt.h and heapapi.h: heaps. */
 #define HEAP_NO_SERIALIZE		0x00000001
@@ -836,6 +860,15 @@ PVOID WINAPI MapViewOfFile3(HANDLE FileMapping, HANDLE Process, PVOID BaseAddres
 PVOID WINAPI MapViewOfFileNuma2(HANDLE FileMappingHandle, HANDLE ProcessHandle, ULONG64 Offset,
 				PVOID BaseAddress, SIZE_T ViewSize, ULONG AllocationType,
 				ULONG PageProtection, ULONG PreferredNode);
+/* An inline function of memoryapi.h, as in Windows' SDK. */
+static inline PVOID MapViewOfFile2(HANDLE FileMappingHandle, HANDLE ProcessHandle,
+				   ULONG64 Offset, PVOID BaseAddress, SIZE_T ViewSize,
+				   ULONG AllocationType, ULONG PageProtection)
+{
+	return MapViewOfFileNuma2(FileMappingHandle, ProcessHandle, Offset, BaseAddress,
+				  ViewSize, AllocationType, PageProtection,
+				  NUMA_NO_PREFERRED_NODE);
+}
 BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
 BOOL WINAPI UnmapViewOfFileEx(PVOID BaseAddress, ULONG UnmapFlags);
 BOOL WINAPI UnmapViewOfFile2(HANDLE Process, PVOID BaseAddress, ULONG UnmapFlags);

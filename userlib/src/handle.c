@@ -199,12 +199,12 @@ NTMM_EXPORT BOOL WINAPI CloseHandle(HANDLE hObject)
 }
 
 /*
- * DuplicateHandle of a section handle with other rights: the module makes
- * a new handle (a descriptor of its own) with @access, which must be a
- * subset of the source's. -2 for a descriptor that is no section handle,
+ * DuplicateHandle of a section or process handle with other rights: the
+ * module makes a new handle (a descriptor of its own) with @access, which
+ * must be a subset of the source's. -2 for a descriptor that is neither,
  * -1 with the last error set on failure.
  */
-static int reopen_section(int fd, DWORD access, BOOL inherit)
+static int reopen(int fd, DWORD access, BOOL inherit)
 {
 	struct ntmm_section_open o = {
 		.size = sizeof(o),
@@ -220,11 +220,28 @@ static int reopen_section(int fd, DWORD access, BOOL inherit)
 	if (n < 0)
 		return -2;
 	link[n] = 0;
+	if (!strcmp(link, "anon_inode:[ntmm-process]"))
+		return ntmm_process_open(fd, 0, access, inherit);
 	if (strcmp(link, "anon_inode:[ntmm-section]"))
 		return -2;
 	if (ntmm_ioctl(NTMM_IOC_SECTION_OPEN, &o) || !ntmm_status(o.status))
 		return -1;
 	return o.handle;
+}
+
+/* DuplicateHandle of the pseudo-handle: a real handle to the calling process. */
+static BOOL duplicate_self(LPHANDLE target, DWORD access, BOOL inherit, DWORD options)
+{
+	HANDLE h;
+
+	if (!target)
+		return TRUE;
+	h = OpenProcess(options & DUPLICATE_SAME_ACCESS ? PROCESS_ALL_ACCESS : access, inherit,
+			(DWORD)getpid());
+	if (!h)
+		return FALSE;
+	*target = h;
+	return TRUE;
 }
 
 NTMM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
@@ -235,7 +252,7 @@ NTMM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSou
 	int fd, dup = -2, err = 0;
 	BOOL failed = FALSE;
 
-	/* libntmm has no process handles but the current process's pseudo-handle. */
+	/* Linux moves descriptors between processes only over a socket (README). */
 	if (hSourceProcessHandle != CURRENT_PROCESS || hTargetProcessHandle != CURRENT_PROCESS) {
 		SetLastError(ERROR_INVALID_HANDLE);
 		return FALSE;
@@ -244,6 +261,8 @@ NTMM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSou
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return FALSE;
 	}
+	if (hSourceHandle == CURRENT_PROCESS)
+		return duplicate_self(lpTargetHandle, dwDesiredAccess, bInheritHandle, dwOptions);
 	fd = open_fd(hSourceHandle, NULL);
 	if (fd < 0)
 		return FALSE;
@@ -253,12 +272,12 @@ NTMM_EXPORT BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSou
 	 */
 	/*
 	 * Without DUPLICATE_SAME_ACCESS the duplicate gets dwDesiredAccess: a
-	 * section handle's rights are the module's to narrow; any other
+	 * section or process handle's rights are the module's to narrow; any other
 	 * duplicate shares the source's open file and so its access, which
 	 * dup cannot narrow (README.md).
 	 */
 	if (lpTargetHandle && !(dwOptions & DUPLICATE_SAME_ACCESS)) {
-		dup = reopen_section(fd, dwDesiredAccess, bInheritHandle);
+		dup = reopen(fd, dwDesiredAccess, bInheritHandle);
 		failed = dup == -1;
 	}
 	if (lpTargetHandle && dup == -2) {

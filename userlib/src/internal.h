@@ -43,6 +43,17 @@ BOOL ntmm_heap_set_moveable(HANDLE heap, void *p, BOOL on);
  */
 int ntmm_handle_fd(HANDLE h);
 
+/*
+ * ioctl @cmd on the process of handle @process: the caller's own for
+ * GetCurrentProcess's pseudo-handle, else through NTMM_IOC_REMOTE.
+ * Return: 0 if the call ran (its status is in @arg), else -1 with the last
+ * error set.
+ */
+int ntmm_process_call(HANDLE process, unsigned long cmd, void *arg);
+
+/* A process handle from @source (/proc/@pid/mem, or a process handle and 0); -1 on failure. */
+int ntmm_process_open(int source, DWORD pid, DWORD access, BOOL inherit);
+
 /* The Win32 error for a Linux errno: the one table (errno.c), for every file. */
 DWORD ntmm_errno_to_win32(int err);
 

@@ -236,8 +236,8 @@ static DWORD view_protect(DWORD access)
 }
 
 /* NtMapViewOfSectionEx in the calling process; @node NUMA_NO_PREFERRED_NODE or one. */
-static PVOID map_view(HANDLE section, PVOID base, ULONG64 offset, SIZE_T size, ULONG type,
-		      ULONG protect, DWORD node)
+static PVOID map_view(HANDLE process, HANDLE section, PVOID base, ULONG64 offset, SIZE_T size,
+		      ULONG type, ULONG protect, DWORD node)
 {
 	struct ntmm_view v = {
 		.size = sizeof(v),
@@ -258,7 +258,7 @@ static PVOID map_view(HANDLE section, PVOID base, ULONG64 offset, SIZE_T size, U
 		SetLastError(ERROR_INVALID_HANDLE);
 		return NULL;
 	}
-	if (ntmm_ioctl(NTMM_IOC_VIEW_MAP, &v) || !ntmm_status(v.status))
+	if (ntmm_process_call(process, NTMM_IOC_VIEW_MAP, &v) || !ntmm_status(v.status))
 		return NULL;
 	return (PVOID)(ULONG_PTR)v.address;
 }
@@ -267,7 +267,7 @@ NTMM_EXPORT LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDes
 					  DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
 					  SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress)
 {
-	return map_view(hFileMappingObject, lpBaseAddress,
+	return map_view(CURRENT_PROCESS, hFileMappingObject, lpBaseAddress,
 			(ULONG64)dwFileOffsetHigh << 32 | dwFileOffsetLow, dwNumberOfBytesToMap, 0,
 			view_protect(dwDesiredAccess), NUMA_NO_PREFERRED_NODE);
 }
@@ -280,16 +280,10 @@ NTMM_EXPORT LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesir
 			       dwFileOffsetLow, dwNumberOfBytesToMap, NULL);
 }
 
-/*
- * The process handle of the -2 and -3 forms: NULL or this process's, until
- * calls on other processes are built (README).
- */
-static BOOL this_process(HANDLE process)
+/* The process handle of the -2 and -3 forms: NULL stands for the calling process. */
+static HANDLE view_process(HANDLE process)
 {
-	if (!process || process == CURRENT_PROCESS)
-		return TRUE;
-	SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
-	return FALSE;
+	return process ? process : CURRENT_PROCESS;
 }
 
 NTMM_EXPORT PVOID WINAPI MapViewOfFile3(HANDLE FileMapping, HANDLE Process, PVOID BaseAddress,
@@ -301,8 +295,6 @@ NTMM_EXPORT PVOID WINAPI MapViewOfFile3(HANDLE FileMapping, HANDLE Process, PVOI
 	DWORD node = NUMA_NO_PREFERRED_NODE;
 	ULONG i;
 
-	if (!this_process(Process))
-		return NULL;
 	if (ParameterCount && !ExtendedParameters) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return NULL;
@@ -321,8 +313,8 @@ NTMM_EXPORT PVOID WINAPI MapViewOfFile3(HANDLE FileMapping, HANDLE Process, PVOI
 		}
 		node = ExtendedParameters[i].ULong;
 	}
-	return map_view(FileMapping, BaseAddress, Offset, ViewSize, AllocationType,
-			PageProtection, node);
+	return map_view(view_process(Process), FileMapping, BaseAddress, Offset, ViewSize,
+			AllocationType, PageProtection, node);
 }
 
 NTMM_EXPORT PVOID WINAPI MapViewOfFileNuma2(HANDLE FileMappingHandle, HANDLE ProcessHandle,
@@ -330,13 +322,11 @@ NTMM_EXPORT PVOID WINAPI MapViewOfFileNuma2(HANDLE FileMappingHandle, HANDLE Pro
 					    ULONG AllocationType, ULONG PageProtection,
 					    ULONG PreferredNode)
 {
-	if (!this_process(ProcessHandle))
-		return NULL;
-	return map_view(FileMappingHandle, BaseAddress, Offset, ViewSize, AllocationType,
-			PageProtection, PreferredNode);
+	return map_view(view_process(ProcessHandle), FileMappingHandle, BaseAddress, Offset,
+			ViewSize, AllocationType, PageProtection, PreferredNode);
 }
 
-static BOOL view_op(__u32 op, __u32 flags, LPCVOID address, SIZE_T length)
+static BOOL view_op(HANDLE process, __u32 op, __u32 flags, LPCVOID address, SIZE_T length)
 {
 	struct ntmm_view_op v = {
 		.size = sizeof(v),
@@ -346,29 +336,27 @@ static BOOL view_op(__u32 op, __u32 flags, LPCVOID address, SIZE_T length)
 		.length = length,
 	};
 
-	return !ntmm_ioctl(NTMM_IOC_VIEW_OP, &v) && ntmm_status(v.status);
+	return !ntmm_process_call(process, NTMM_IOC_VIEW_OP, &v) && ntmm_status(v.status);
 }
 
 NTMM_EXPORT BOOL WINAPI UnmapViewOfFileEx(PVOID BaseAddress, ULONG UnmapFlags)
 {
-	/* The boost is a scheduling hint. */
-	return view_op(NTMM_VIEW_UNMAP, UnmapFlags & ~MEM_UNMAP_WITH_TRANSIENT_BOOST,
-		       BaseAddress, 0);
+	return UnmapViewOfFile2(CURRENT_PROCESS, BaseAddress, UnmapFlags);
 }
 
 NTMM_EXPORT BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress)
 {
-	return view_op(NTMM_VIEW_UNMAP, 0, lpBaseAddress, 0);
+	return view_op(CURRENT_PROCESS, NTMM_VIEW_UNMAP, 0, lpBaseAddress, 0);
 }
 
 NTMM_EXPORT BOOL WINAPI UnmapViewOfFile2(HANDLE Process, PVOID BaseAddress, ULONG UnmapFlags)
 {
-	if (!this_process(Process))
-		return FALSE;
-	return UnmapViewOfFileEx(BaseAddress, UnmapFlags);
+	/* The boost is a scheduling hint. */
+	return view_op(view_process(Process), NTMM_VIEW_UNMAP,
+		       UnmapFlags & ~MEM_UNMAP_WITH_TRANSIENT_BOOST, BaseAddress, 0);
 }
 
 NTMM_EXPORT BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush)
 {
-	return view_op(NTMM_VIEW_FLUSH, 0, lpBaseAddress, dwNumberOfBytesToFlush);
+	return view_op(CURRENT_PROCESS, NTMM_VIEW_FLUSH, 0, lpBaseAddress, dwNumberOfBytesToFlush);
 }

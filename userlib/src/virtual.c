@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * memoryapi.h for the calling process: VirtualAlloc, VirtualFree,
- * VirtualProtect, VirtualQuery and their -Ex forms, GlobalMemoryStatusEx.
+ * memoryapi.h: VirtualAlloc, VirtualFree, VirtualProtect, VirtualQuery and
+ * their -Ex forms (on any process a handle names: process.c), and
+ * GlobalMemoryStatusEx.
  * The module applies NT's rules; this file makes the checks Windows makes in
  * user mode (a missing output pointer, a short buffer) and turns statuses
  * into last errors.
@@ -50,15 +51,6 @@ NTMM_EXPORT DWORD WINAPI GetCurrentProcessId(void)
 	return (DWORD)getpid();
 }
 
-/* Other processes' memory comes with cross-process support. */
-static BOOL is_current_process(HANDLE process)
-{
-	if (process == CURRENT_PROCESS)
-		return TRUE;
-	SetLastError(process ? ERROR_ACCESS_DENIED : ERROR_INVALID_HANDLE);
-	return FALSE;
-}
-
 /* The request of every VirtualAlloc form, before what VirtualAlloc2 and -ExNuma add. */
 static struct ntmm_alloc alloc_request(LPVOID address, SIZE_T size, DWORD type, DWORD protect)
 {
@@ -71,10 +63,10 @@ static struct ntmm_alloc alloc_request(LPVOID address, SIZE_T size, DWORD type, 
 	};
 }
 
-/* NtAllocateVirtualMemory(Ex). */
-static LPVOID allocate(struct ntmm_alloc *a)
+/* NtAllocateVirtualMemory(Ex) in @process. */
+static LPVOID allocate(HANDLE process, struct ntmm_alloc *a)
 {
-	if (ntmm_ioctl(NTMM_IOC_ALLOCATE, a) || !ntmm_status(a->status))
+	if (ntmm_process_call(process, NTMM_IOC_ALLOCATE, a) || !ntmm_status(a->status))
 		return NULL;
 	return (LPVOID)(ULONG_PTR)a->address;
 }
@@ -84,7 +76,7 @@ NTMM_EXPORT LPVOID WINAPI VirtualAlloc(LPVOID lpAddress, SIZE_T dwSize,
 {
 	struct ntmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
 
-	return allocate(&a);
+	return allocate(CURRENT_PROCESS, &a);
 }
 
 NTMM_EXPORT LPVOID WINAPI VirtualAllocExNuma(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
@@ -93,13 +85,11 @@ NTMM_EXPORT LPVOID WINAPI VirtualAllocExNuma(HANDLE hProcess, LPVOID lpAddress, 
 {
 	struct ntmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
 
-	if (!is_current_process(hProcess))
-		return NULL;
 	if (nndPreferred != NUMA_NO_PREFERRED_NODE) {
 		a.flags = NTMM_ALLOC_NODE;
 		a.node = nndPreferred;
 	}
-	return allocate(&a);
+	return allocate(hProcess, &a);
 }
 
 /* Apply one MEM_EXTENDED_PARAMETER to @a; FALSE (last error set) if it cannot be. */
@@ -147,9 +137,6 @@ NTMM_EXPORT PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T
 	struct ntmm_alloc a = alloc_request(BaseAddress, Size, AllocationType, PageProtection);
 	ULONG i;
 
-	/* NULL stands for the calling process here. */
-	if (Process && !is_current_process(Process))
-		return NULL;
 	if (ParameterCount && !ExtendedParameters) {
 		SetLastError(ERROR_INVALID_PARAMETER);
 		return NULL;
@@ -157,18 +144,20 @@ NTMM_EXPORT PVOID WINAPI VirtualAlloc2(HANDLE Process, PVOID BaseAddress, SIZE_T
 	for (i = 0; i < ParameterCount; i++)
 		if (!extended_parameter(&ExtendedParameters[i], &a))
 			return NULL;
-	return allocate(&a);
+	/* NULL stands for the calling process here. */
+	return allocate(Process ? Process : CURRENT_PROCESS, &a);
 }
 
 NTMM_EXPORT LPVOID WINAPI VirtualAllocEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
 					 DWORD flAllocationType, DWORD flProtect)
 {
-	if (!is_current_process(hProcess))
-		return NULL;
-	return VirtualAlloc(lpAddress, dwSize, flAllocationType, flProtect);
+	struct ntmm_alloc a = alloc_request(lpAddress, dwSize, flAllocationType, flProtect);
+
+	return allocate(hProcess, &a);
 }
 
-NTMM_EXPORT BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
+NTMM_EXPORT BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+				      DWORD dwFreeType)
 {
 	struct ntmm_free f = {
 		.size = sizeof(f),
@@ -177,17 +166,16 @@ NTMM_EXPORT BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFre
 		.length = dwSize,
 	};
 
-	return !ntmm_ioctl(NTMM_IOC_FREE, &f) && ntmm_status(f.status);
+	return !ntmm_process_call(hProcess, NTMM_IOC_FREE, &f) && ntmm_status(f.status);
 }
 
-NTMM_EXPORT BOOL WINAPI VirtualFreeEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
-				      DWORD dwFreeType)
+NTMM_EXPORT BOOL WINAPI VirtualFree(LPVOID lpAddress, SIZE_T dwSize, DWORD dwFreeType)
 {
-	return is_current_process(hProcess) && VirtualFree(lpAddress, dwSize, dwFreeType);
+	return VirtualFreeEx(CURRENT_PROCESS, lpAddress, dwSize, dwFreeType);
 }
 
-NTMM_EXPORT BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
-				       PDWORD lpflOldProtect)
+NTMM_EXPORT BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
+					 DWORD flNewProtect, PDWORD lpflOldProtect)
 {
 	struct ntmm_protect p = {
 		.size = sizeof(p),
@@ -201,21 +189,20 @@ NTMM_EXPORT BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD fl
 		SetLastError(ERROR_NOACCESS);
 		return FALSE;
 	}
-	if (ntmm_ioctl(NTMM_IOC_PROTECT, &p) || !ntmm_status(p.status))
+	if (ntmm_process_call(hProcess, NTMM_IOC_PROTECT, &p) || !ntmm_status(p.status))
 		return FALSE;
 	*lpflOldProtect = p.old_protect;
 	return TRUE;
 }
 
-NTMM_EXPORT BOOL WINAPI VirtualProtectEx(HANDLE hProcess, LPVOID lpAddress, SIZE_T dwSize,
-					 DWORD flNewProtect, PDWORD lpflOldProtect)
+NTMM_EXPORT BOOL WINAPI VirtualProtect(LPVOID lpAddress, SIZE_T dwSize, DWORD flNewProtect,
+				       PDWORD lpflOldProtect)
 {
-	return is_current_process(hProcess) &&
-	       VirtualProtect(lpAddress, dwSize, flNewProtect, lpflOldProtect);
+	return VirtualProtectEx(CURRENT_PROCESS, lpAddress, dwSize, flNewProtect, lpflOldProtect);
 }
 
-NTMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
-				       SIZE_T dwLength)
+NTMM_EXPORT SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
+					 PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength)
 {
 	struct ntmm_query q = { .size = sizeof(q), .address = (ULONG_PTR)lpAddress };
 
@@ -228,7 +215,7 @@ NTMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMAT
 		SetLastError(ERROR_NOACCESS);
 		return 0;
 	}
-	if (ntmm_ioctl(NTMM_IOC_QUERY, &q) || !ntmm_status(q.status))
+	if (ntmm_process_call(hProcess, NTMM_IOC_QUERY, &q) || !ntmm_status(q.status))
 		return 0;
 	lpBuffer->BaseAddress = (PVOID)(ULONG_PTR)q.base_address;
 	lpBuffer->AllocationBase = (PVOID)(ULONG_PTR)q.allocation_base;
@@ -241,12 +228,10 @@ NTMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMAT
 	return sizeof(*lpBuffer);
 }
 
-NTMM_EXPORT SIZE_T WINAPI VirtualQueryEx(HANDLE hProcess, LPCVOID lpAddress,
-					 PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength)
+NTMM_EXPORT SIZE_T WINAPI VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer,
+				       SIZE_T dwLength)
 {
-	if (!is_current_process(hProcess))
-		return 0;
-	return VirtualQuery(lpAddress, lpBuffer, dwLength);
+	return VirtualQueryEx(CURRENT_PROCESS, lpAddress, lpBuffer, dwLength);
 }
 
 static BOOL lock_pages(LPVOID lpAddress, SIZE_T dwSize, __u32 op)

@@ -15,10 +15,6 @@ NTMM_EXPORT BOOL WINAPI QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb)
 
 	_Static_assert(sizeof(PSAPI_WORKING_SET_EX_INFORMATION) == sizeof(struct ntmm_ws_entry),
 		       "one layout for both");
-	if (hProcess != GetCurrentProcess()) {
-		SetLastError(hProcess ? ERROR_ACCESS_DENIED : ERROR_INVALID_HANDLE);
-		return FALSE;
-	}
 	if (!w.count) {
 		SetLastError(ERROR_BAD_LENGTH);
 		return FALSE;
@@ -27,5 +23,6 @@ NTMM_EXPORT BOOL WINAPI QueryWorkingSetEx(HANDLE hProcess, PVOID pv, DWORD cb)
 		SetLastError(ERROR_NOACCESS);
 		return FALSE;
 	}
-	return !ntmm_ioctl(NTMM_IOC_WORKING_SET_EX, &w) && ntmm_status(w.status);
+	return !ntmm_process_call(hProcess, NTMM_IOC_WORKING_SET_EX, &w) &&
+	       ntmm_status(w.status);
 }
