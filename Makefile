@@ -135,9 +135,10 @@ build/bench/heap_bench: bench/heap_bench.c $(LIB_A)
 	$(CC) -std=gnu11 $(WARN) -O2 -g -pthread -Iuserlib/include -Iuapi -Itests $< $(LIB_A) -ldl -o $@
 
 # (i) needs a block device (--disk); the 4-thread row of (e) a VM with 4 CPUs (--nodes 4).
-bench: build/bench/vm_bench build/bench/section_bench
+bench: build/bench/vm_bench build/bench/section_bench build/bench/process_bench
 	scripts/vm-run --kernel 6.12 --mem 3G --disk 256M build/bench/vm_bench
 	scripts/vm-run --kernel 6.12 --mem 3G --disk 512M build/bench/section_bench
+	scripts/vm-run --kernel 6.12 build/bench/process_bench
 	scripts/vm-run --kernel 6.12 --mem 3G --nodes 4 build/bench/vm_bench e4
 	bash -c '. scripts/lib.sh && need_pkgs libmimalloc-dev' && $(MAKE) build/bench/heap_bench
 	scripts/vm-run --kernel 6.12 --with $(MIMALLOC_SO) build/bench/heap_bench

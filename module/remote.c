@@ -43,8 +43,8 @@
 #include "vm/mm_run.h"
 #include "vm/region.h"
 
-/* Pages pinned and copied at a time by ntmm_process_copy(). */
-#define NTMM_COPY_BATCH	16
+/* Pages pinned and copied at a time by ntmm_process_copy(): a page of pointers. */
+#define NTMM_COPY_BATCH	(PAGE_SIZE / sizeof(struct page *))
 
 /* A handle with PROCESS_QUERY_INFORMATION has the limited right too, as in Windows. */
 #define NTMM_QUERY_RIGHTS	(NTMM_PROCESS_QUERY_INFORMATION | \
@@ -357,12 +357,11 @@ static unsigned long ntmm_copy_page(struct page *page, unsigned int off, void __
 	return left;
 }
 
-/* Copy up to NTMM_COPY_BATCH pages at @address; *@status on a shortfall. */
+/* Copy up to NTMM_COPY_BATCH pages at @address, pinned into @pages; *@status on a shortfall. */
 static u64 ntmm_copy_batch(struct mm_struct *mm, u64 address, void __user *buf, u64 length,
-			   bool write, ntstatus_t *status)
+			   bool write, struct page **pages, ntstatus_t *status)
 {
 	unsigned int off = offset_in_page(address), len;
-	struct page *pages[NTMM_COPY_BATCH];
 	unsigned long n, left;
 	u64 done = 0;
 	int locked = 1;
@@ -420,21 +419,26 @@ ntstatus_t ntmm_process_copy(int handle, bool write, u64 address, void __user *b
 	u32 rights = write ? NTMM_PROCESS_VM_WRITE | NTMM_PROCESS_VM_OPERATION :
 			     NTMM_PROCESS_VM_READ;
 	struct mm_struct *mm;
+	struct page **pages;
 	ntstatus_t status;
 
 	*copied = 0;
 	status = ntmm_process_mm(handle, rights, &mm);
 	if (status)
 		return status;
-	if (address + length < address)
+	pages = kmalloc_array(NTMM_COPY_BATCH, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		status = STATUS_NO_MEMORY;
+	else if (address + length < address)
 		status = STATUS_PARTIAL_COPY;
 	while (!status && *copied < length) {
 		*copied += ntmm_copy_batch(mm, address + *copied, buf + *copied,
-					   length - *copied, write, &status);
+					   length - *copied, write, pages, &status);
 		if (fatal_signal_pending(current))
 			break;
 		cond_resched();
 	}
+	kfree(pages);
 	mmput(mm);
 	return status;
 }

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@
 #include <windows.h>
 
 #include <libntmm.h>
+#include <linux/ntmm.h>
 #include "fails_with.h"
 #include "ntmm_debugfs.h"
 #include "seconds.h"
@@ -183,6 +186,39 @@ static void test_handles(void)
 		   ERROR_INVALID_HANDLE, "VirtualAllocEx with a NULL handle: E6");
 	fails_with(VirtualAllocEx(NtmmHandleFromFd(0), NULL, GRAN, MEM_RESERVE, PAGE_READWRITE),
 		   ERROR_INVALID_HANDLE, "with a handle that is no process's: E6");
+}
+
+/* NTMM_IOC_PROCESS_OPEN on descriptors that prove nothing, or another process's proof. */
+static void test_forged(void)
+{
+	struct target t = spawn();
+	int dev = open("/dev/ntmm", O_RDWR | O_CLOEXEC);
+	int self = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	int other = memfd_create("plain", MFD_CLOEXEC);
+	struct ntmm_process_open o = { .size = sizeof(o), .access = NTMM_PROCESS_ALL_ACCESS };
+
+	tap_ok(dev >= 0 && self >= 0 && other >= 0, "/dev/ntmm, /proc/self/mem and a plain file");
+	o.source = self;
+	o.pid = t.pid;
+	tap_ok(!ioctl(dev, NTMM_IOC_PROCESS_OPEN, &o) && o.status == NTMM_STATUS_INVALID_PARAMETER,
+	       "our own /proc/self/mem opens no child: STATUS_INVALID_PARAMETER (%#x)", o.status);
+	o.source = other;
+	o.pid = t.pid;
+	tap_ok(!ioctl(dev, NTMM_IOC_PROCESS_OPEN, &o) && o.status == NTMM_STATUS_INVALID_HANDLE,
+	       "a plain file opens nothing: STATUS_INVALID_HANDLE (%#x)", o.status);
+	o.source = self;
+	o.pid = getpid();
+	o.access = 0x80000000U;
+	tap_ok(!ioctl(dev, NTMM_IOC_PROCESS_OPEN, &o) && o.status == NTMM_STATUS_ACCESS_DENIED,
+	       "rights the module does not know: STATUS_ACCESS_DENIED (%#x)", o.status);
+	o.access = NTMM_PROCESS_VM_READ;
+	o.__pad0 = 1;
+	tap_ok(ioctl(dev, NTMM_IOC_PROCESS_OPEN, &o) && errno == EINVAL,
+	       "a struct with padding set: -EINVAL");
+	close(dev);
+	close(self);
+	close(other);
+	end(&t);
 }
 
 /* The -Ex calls on a child, seen by the child's own accesses. */
@@ -550,6 +586,7 @@ int main(int argc, char **argv)
 	unsigned int rounds = argc > 1 ? (unsigned int)atoi(argv[1]) : 1000;
 
 	test_handles();
+	test_forged();
 	test_remote();
 	test_rights();
 	test_views();

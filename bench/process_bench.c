@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * make bench: calls on another process against their native or local
+ * equivalents, in one VM run.
+ *
+ *  (p1) ReadProcessMemory of 1 MiB of a child's committed memory
+ *       vs  process_vm_readv of the same 1 MiB
+ *  (p2) VirtualAllocEx+VirtualFreeEx of 64 KiB in a child
+ *       vs  VirtualAlloc+VirtualFree of 64 KiB in the caller
+ *  (p3) VirtualQueryEx of a child vs VirtualQuery: a query runs in the
+ *       worker that takes the child's address space (vm/mm_run.c), and
+ *       pays the hand-off
+ *
+ * Each figure is the best of REPS runs, the two sides of a ratio taken in
+ * turn (TCG timing is noisy); ratios are the remote call's time / the
+ * other's.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <windows.h>
+#include "seconds.h"
+
+#define REPS		7
+#define READ_LEN	(1UL << 20)
+#define READS		200
+#define GRAN		(64UL << 10)
+#define PAIRS		2000
+
+static pid_t child;
+static HANDLE target;
+static char *remote_buf;
+static char local_buf[READ_LEN];
+
+static double rpm(void)
+{
+	double t = now();
+	SIZE_T n;
+	int i;
+
+	for (i = 0; i < READS; i++)
+		if (!ReadProcessMemory(target, remote_buf, local_buf, READ_LEN, &n))
+			abort();
+	return (now() - t) / READS;
+}
+
+static double vm_readv(void)
+{
+	struct iovec local = { local_buf, READ_LEN }, remote = { remote_buf, READ_LEN };
+	double t = now();
+	int i;
+
+	for (i = 0; i < READS; i++)
+		if (process_vm_readv(child, &local, 1, &remote, 1, 0) != (ssize_t)READ_LEN)
+			abort();
+	return (now() - t) / READS;
+}
+
+static double pairs(HANDLE process)
+{
+	double t = now();
+	void *p;
+	int i;
+
+	for (i = 0; i < PAIRS; i++) {
+		p = VirtualAllocEx(process, NULL, GRAN, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+		if (!p || !VirtualFreeEx(process, p, 0, MEM_RELEASE))
+			abort();
+	}
+	return (now() - t) / PAIRS;
+}
+
+static double pairs_remote(void)
+{
+	return pairs(target);
+}
+
+static double pairs_local(void)
+{
+	return pairs(GetCurrentProcess());
+}
+
+static double queries(HANDLE process)
+{
+	MEMORY_BASIC_INFORMATION mbi;
+	double t = now();
+	int i;
+
+	for (i = 0; i < PAIRS; i++)
+		if (!VirtualQueryEx(process, remote_buf, &mbi, sizeof(mbi)))
+			abort();
+	return (now() - t) / PAIRS;
+}
+
+static double queries_remote(void)
+{
+	return queries(target);
+}
+
+static double queries_local(void)
+{
+	return queries(GetCurrentProcess());
+}
+
+/* The best of REPS runs of each of @a and @b, taken in turn: *@ta and *@tb. */
+static void best_of(double (*a)(void), double (*b)(void), double *ta, double *tb)
+{
+	double t;
+	int i;
+
+	*ta = *tb = 1e30;
+	for (i = 0; i < REPS; i++) {
+		t = a();
+		if (t < *ta)
+			*ta = t;
+		t = b();
+		if (t < *tb)
+			*tb = t;
+	}
+}
+
+int main(void)
+{
+	double a, b;
+	SIZE_T n;
+
+	child = fork();
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	target = OpenProcess(PROCESS_ALL_ACCESS, FALSE, child);
+	/* The same address is committed here too, for the local queries. */
+	remote_buf = target ? VirtualAllocEx(target, NULL, READ_LEN, MEM_RESERVE | MEM_COMMIT,
+					     PAGE_READWRITE) : NULL;
+	if (!remote_buf || !VirtualAlloc(remote_buf, READ_LEN, MEM_RESERVE | MEM_COMMIT,
+					 PAGE_READWRITE) ||
+	    !WriteProcessMemory(target, remote_buf, local_buf, READ_LEN, &n)) {
+		printf("process_bench: setup failed (error %u)\n", GetLastError());
+		kill(child, SIGKILL);
+		return 1;
+	}
+	best_of(rpm, vm_readv, &a, &b);
+	printf("(p1) 1 MiB read from a child: ReadProcessMemory %.1f us, process_vm_readv %.1f us, "
+	       "ratio %.2f (goal <= 1.1)\n", a * 1e6, b * 1e6, a / b);
+	best_of(pairs_remote, pairs_local, &a, &b);
+	printf("(p2) 64 KiB VirtualAllocEx+VirtualFreeEx in a child %.1f us/pair, in the caller "
+	       "%.1f us/pair, ratio %.2f (goal <= 1.5)\n", a * 1e6, b * 1e6, a / b);
+	best_of(queries_remote, queries_local, &a, &b);
+	printf("(p3) VirtualQueryEx of a child %.1f us, VirtualQuery %.1f us, ratio %.2f\n",
+	       a * 1e6, b * 1e6, a / b);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return 0;
+}
