@@ -121,10 +121,13 @@ static long ntmm_ioctl_system_info(void __user *arg)
 	return ntmm_copy_struct_out(arg, &si, sizeof(si));
 }
 
+/* An NT call's core, on a kernel copy of its arguments. */
+typedef ntstatus_t (*ntmm_nt_call_t)(struct file *file, struct ntmm_process *proc, void *args);
+
 /*
  * The cores of the NT calls a process handle may make on another process
  * (NTMM_IOC_REMOTE) as well as on the caller's: each runs on a kernel copy
- * of its struct, in the target's address space.
+ * of its struct, in the caller, on the target's context.
  */
 static ntstatus_t ntmm_run_allocate(struct file *file, struct ntmm_process *proc, void *args)
 {
@@ -216,7 +219,6 @@ static ntstatus_t ntmm_run_view_op(struct file *file, struct ntmm_process *proc,
  * @prepare:	what must be done in the caller before: NULL for nothing.
  * @run:	the call.
  * @finish:	undoes @prepare, whatever its outcome.
- * @in_mm:	@run looks at page tables as current's (ntmm_target_run()).
  */
 struct ntmm_nt_call {
 	unsigned int cmd;
@@ -227,7 +229,6 @@ struct ntmm_nt_call {
 	ntstatus_t (*prepare)(void *args);
 	ntmm_nt_call_t run;
 	void (*finish)(void *args);
-	bool in_mm;
 };
 
 static const struct ntmm_nt_call ntmm_nt_calls[] = {
@@ -238,7 +239,7 @@ static const struct ntmm_nt_call ntmm_nt_calls[] = {
 	{ NTMM_IOC_PROTECT, sizeof(struct ntmm_protect), NTMM_PROTECT_SIZE_VER0,
 	  NTMM_PROCESS_VM_OPERATION, NULL, NULL, ntmm_run_protect },
 	{ NTMM_IOC_QUERY, sizeof(struct ntmm_query), NTMM_QUERY_SIZE_VER0,
-	  NTMM_PROCESS_QUERY_INFORMATION, NULL, NULL, ntmm_run_query, NULL, true },
+	  NTMM_PROCESS_QUERY_INFORMATION, NULL, NULL, ntmm_run_query },
 	{ NTMM_IOC_VIEW_MAP, sizeof(struct ntmm_view), NTMM_VIEW_SIZE_VER0,
 	  NTMM_PROCESS_VM_OPERATION, ntmm_check_view, ntmm_prepare_view, ntmm_run_view,
 	  ntmm_finish_view },
@@ -296,7 +297,7 @@ static long ntmm_ioctl_nt(const struct ntmm_nt_call *c, struct ntmm_target *t, v
 	if (c->prepare)
 		status = c->prepare(&k);
 	if (!status)
-		status = ntmm_target_run(t, c->run, &k, c->in_mm);
+		status = c->run(t->file, t->proc, &k);
 	if (c->finish)
 		c->finish(&k);
 	k.header.status = ntstatus_to_user(status);
@@ -386,53 +387,31 @@ static long ntmm_ioctl_write_watch(struct ntmm_process *proc, void __user *arg)
 	return ntmm_copy_struct_out(arg, &w, sizeof(w));
 }
 
-/* A batch of QueryWorkingSetEx's entries, copied in and out by the caller. */
-struct ntmm_ws_args {
-	struct ntmm_ws_entry batch[NTMM_WS_BATCH];
-	u32 n;
-};
-
-static ntstatus_t ntmm_run_working_set_ex(struct file *file, struct ntmm_process *proc,
-					  void *args)
-{
-	struct ntmm_ws_args *a = args;
-
-	ntmm_ws_query(proc, a->batch, a->n);
-	return STATUS_SUCCESS;
-}
-
 static long ntmm_ioctl_working_set_ex(struct ntmm_target *t, void __user *arg)
 {
+	struct ntmm_ws_entry batch[NTMM_WS_BATCH];
 	struct ntmm_ws_entry __user *entries;
 	struct ntmm_working_set_ex w;
-	struct ntmm_ws_args *a;
-	long ret;
-	u32 done;
+	u32 done, n;
+	int ret;
 
 	ret = ntmm_copy_struct_in(&w, sizeof(w), NTMM_WORKING_SET_EX_SIZE_VER0, arg);
 	if (ret)
 		return ret;
 	if (w.__pad0)
 		return -EINVAL;
-	a = kmalloc(sizeof(*a), GFP_KERNEL);
-	if (!a)
-		return -ENOMEM;
 	entries = u64_to_user_ptr(w.entries);
-	for (done = 0; done < w.count; done += a->n) {
-		a->n = min_t(u32, w.count - done, NTMM_WS_BATCH);
-		ret = -EFAULT;
-		if (copy_from_user(a->batch, entries + done, a->n * sizeof(a->batch[0])))
-			goto out_free;
-		ntmm_target_run(t, ntmm_run_working_set_ex, a, true);
-		if (copy_to_user(entries + done, a->batch, a->n * sizeof(a->batch[0])))
-			goto out_free;
+	for (done = 0; done < w.count; done += n) {
+		n = min_t(u32, w.count - done, NTMM_WS_BATCH);
+		if (copy_from_user(batch, entries + done, n * sizeof(batch[0])))
+			return -EFAULT;
+		ntmm_ws_query(t->proc, batch, n);
+		if (copy_to_user(entries + done, batch, n * sizeof(batch[0])))
+			return -EFAULT;
 		cond_resched();
 	}
 	w.status = ntstatus_to_user(STATUS_SUCCESS);
-	ret = ntmm_copy_struct_out(arg, &w, sizeof(w));
-out_free:
-	kfree(a);
-	return ret;
+	return ntmm_copy_struct_out(arg, &w, sizeof(w));
 }
 
 /* Where SystemPoolTagInformation's entries go, and how many fit. */

@@ -40,7 +40,6 @@
 #include "compat.h"
 #include "process.h"
 #include "remote.h"
-#include "vm/mm_run.h"
 #include "vm/region.h"
 
 /* Pages pinned and copied at a time by ntmm_process_copy(): a page of pointers. */
@@ -267,7 +266,7 @@ static ntstatus_t ntmm_process_mm(int handle, u32 rights, struct mm_struct **mm)
  * @handle: the process handle.
  * @rights: the PROCESS_* rights the call needs, all of them.
  * @own: the caller's /dev/ntmm, which maps regions of its own process.
- * @t: set to the target, for ntmm_target_run() and ntmm_target_put().
+ * @t: set to the target, for the call and ntmm_target_put().
  *
  * A process that never opened /dev/ntmm gets its context here.
  *
@@ -281,11 +280,10 @@ ntstatus_t ntmm_target_get(int handle, u32 rights, struct file *own, struct ntmm
 	status = ntmm_process_mm(handle, rights, &t->mm);
 	if (status)
 		return status;
-	t->remote = t->mm != current->mm;
 	t->proc = ntmm_process_get(t->mm);
 	if (IS_ERR(t->proc))
 		goto out_mmput;
-	t->file = t->remote ? ntmm_vehicle(t->proc) : own;
+	t->file = t->mm != current->mm ? ntmm_vehicle(t->proc) : own;
 	if (t->file)
 		return STATUS_SUCCESS;
 	ntmm_process_put(t->proc);
@@ -302,41 +300,6 @@ void ntmm_target_put(struct ntmm_target *t)
 {
 	ntmm_process_put(t->proc);
 	mmput(t->mm);
-}
-
-/* An NT call made in the target's address space, for ntmm_mm_run(). */
-struct ntmm_target_call {
-	struct ntmm_target *t;
-	ntmm_nt_call_t call;
-	void *args;
-};
-
-static long ntmm_target_call_fn(void *arg)
-{
-	struct ntmm_target_call *c = arg;
-
-	return (__force long)c->call(c->t->file, c->t->proc, c->args);
-}
-
-/**
- * ntmm_target_run() - Make an NT call on the target.
- * @t: the target, from ntmm_target_get().
- * @call: the call's core.
- * @args: its arguments, in kernel memory.
- * @in_mm: the call looks at page tables as current's (the queries'
- *	lockless lookups): it runs with the target's address space as
- *	current's. Other calls run in the caller.
- *
- * Context: takes no lock; may sleep.
- * Return: the call's status.
- */
-ntstatus_t ntmm_target_run(struct ntmm_target *t, ntmm_nt_call_t call, void *args, bool in_mm)
-{
-	struct ntmm_target_call c = { t, call, args };
-
-	if (!t->remote || !in_mm)
-		return call(t->file, t->proc, args);
-	return (__force ntstatus_t)ntmm_mm_run(t->proc, ntmm_target_call_fn, &c);
 }
 
 /*

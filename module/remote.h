@@ -21,17 +21,12 @@ struct ntmm_process;
  * @mm:		its address space, which the call keeps alive (mmget()).
  * @file:	the file that maps its new regions: the caller's own
  *		/dev/ntmm, or the target's vehicle (struct ntmm_process).
- * @remote:	whether the target is another process.
  */
 struct ntmm_target {
 	struct ntmm_process *proc;
 	struct mm_struct *mm;
 	struct file *file;
-	bool remote;
 };
-
-/* An NT call's core, on a kernel copy of its arguments. */
-typedef ntstatus_t (*ntmm_nt_call_t)(struct file *file, struct ntmm_process *proc, void *args);
 
 bool ntmm_remote_available(void);
 void ntmm_remote_init(void);
@@ -39,7 +34,6 @@ ntstatus_t ntmm_process_open(int source, u32 pid, u32 access, u32 flags, int *ha
 ntstatus_t ntmm_process_info(int handle, u32 *pid, u32 *access);
 ntstatus_t ntmm_target_get(int handle, u32 rights, struct file *own, struct ntmm_target *t);
 void ntmm_target_put(struct ntmm_target *t);
-ntstatus_t ntmm_target_run(struct ntmm_target *t, ntmm_nt_call_t call, void *args, bool in_mm);
 ntstatus_t ntmm_process_copy(int handle, bool write, u64 address, void __user *buf,
 			     u64 length, u64 *copied);
 

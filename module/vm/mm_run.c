@@ -41,6 +41,15 @@ static void ntmm_mm_work_fn(struct work_struct *work)
 	kthread_unuse_mm(w->mm);
 }
 
+/* Hand @w, initialized, to the worker and wait for it. */
+static long ntmm_mm_wait(struct ntmm_mm_work *w)
+{
+	queue_work(ntmm_mm_wq, &w->work);
+	flush_work(&w->work);
+	destroy_work_on_stack(&w->work);
+	return w->ret;
+}
+
 /**
  * ntmm_mm_run() - Run @fn with @proc's address space as current's.
  * @proc: the context; its address space held by the caller (mmget()) if
@@ -60,10 +69,7 @@ long ntmm_mm_run(struct ntmm_process *proc, ntmm_mm_fn_t fn, void *arg)
 	if (proc->mm == current->mm)
 		return fn(arg);
 	INIT_WORK_ONSTACK(&w.work, ntmm_mm_work_fn);
-	queue_work(ntmm_mm_wq, &w.work);
-	flush_work(&w.work);
-	destroy_work_on_stack(&w.work);
-	return w.ret;
+	return ntmm_mm_wait(&w);
 }
 
 /* ntmm's own mmap or munmap in a context's address space. */
@@ -129,6 +135,46 @@ void ntmm_mm_munmap(struct ntmm_process *proc, unsigned long start, unsigned lon
 
 	lockdep_assert_held(&proc->lock);
 	ntmm_mm_run(proc, ntmm_mm_map_fn, &m);
+}
+
+/* A page mapped at an address, looked up without faulting. */
+struct ntmm_mm_page {
+	unsigned long address;
+	struct page *page;
+};
+
+static long ntmm_mm_page_fn(void *arg)
+{
+	struct ntmm_mm_page *p = arg;
+
+	return get_user_pages_fast_only(p->address, 1, 0, &p->page) == 1;
+}
+
+/**
+ * ntmm_mm_page() - The page a context's address space maps at @address.
+ * @proc: the context; its address space held if it is another process's.
+ * @address: the user address.
+ *
+ * A lockless page-table lookup (get_user_pages_fast_only()): no fault,
+ * nothing mapped or changed.
+ *
+ * Context: may sleep (for another process's); no spinlock held.
+ * Return: the page with a reference (put_page() it), or NULL if none is
+ * mapped there.
+ */
+struct page *ntmm_mm_page(struct ntmm_process *proc, unsigned long address)
+{
+	struct ntmm_mm_page p = { .address = address };
+	struct ntmm_mm_work w = { .mm = proc->mm, .fn = ntmm_mm_page_fn, .arg = &p };
+
+	if (proc->mm == current->mm)
+		return ntmm_mm_page_fn(&p) ? p.page : NULL;
+	/*
+	 * Its own work class for lockdep: a lookup takes no lock, so it may be
+	 * waited for under a VAD's lock, where a mapping (mmap_lock) may not.
+	 */
+	INIT_WORK_ONSTACK(&w.work, ntmm_mm_work_fn);
+	return ntmm_mm_wait(&w) ? p.page : NULL;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 struct file;
+struct page;
 struct ntmm_process;
 
 typedef long (*ntmm_mm_fn_t)(void *arg);
@@ -19,6 +20,7 @@ unsigned long ntmm_mm_mmap(struct ntmm_process *proc, struct file *file, unsigne
 			   unsigned long len, unsigned long prot, unsigned long flags,
 			   unsigned long offset);
 void ntmm_mm_munmap(struct ntmm_process *proc, unsigned long start, unsigned long len);
+struct page *ntmm_mm_page(struct ntmm_process *proc, unsigned long address);
 int ntmm_mm_run_init(void);
 void ntmm_mm_run_exit(void);
 

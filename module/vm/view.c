@@ -718,13 +718,28 @@ ntstatus_t ntmm_view_flush(struct ntmm_process *proc, u64 address, u64 length)
 	return status;
 }
 
+/**
+ * ntmm_view_reads_ptes() - Does a query of view @vad look at its page tables?
+ * @vad: the view.
+ *
+ * A copy-on-write view's pages are told apart by their PTEs, which a
+ * lockless lookup finds only in the current address space: a query of
+ * another process's such view is made in its (vm/mm_run.c).
+ *
+ * Return: true for a FILE_MAP_COPY view.
+ */
+bool ntmm_view_reads_ptes(const struct ntmm_vad *vad)
+{
+	return ntmm_view_copy(vad);
+}
+
 /* A copy-on-write view's page @idx: has it its own copy? Present and anonymous. */
 static bool ntmm_view_copied(struct ntmm_vad *vad, unsigned long idx)
 {
 	struct page *page;
 	bool copied;
 
-	/* A query of another process runs with its mm as current's (vm/mm_run.c). */
+	/* Under RCU: ntmm_virtual_query() came to the view's address space first. */
 	if (WARN_ON_ONCE(current->mm != vad->proc->mm) ||
 	    get_user_pages_fast_only(vad->start + (idx << PAGE_SHIFT), 1, 0, &page) != 1)
 		return false;

@@ -30,6 +30,7 @@ ntstatus_t ntmm_view_protect(struct ntmm_vad *vad, unsigned long first, unsigned
 ntstatus_t ntmm_view_lock(struct ntmm_vad *vad, unsigned long first, unsigned long last,
 			  bool lock);
 u32 ntmm_view_written(u32 protect);
+bool ntmm_view_reads_ptes(const struct ntmm_vad *vad);
 ntstatus_t ntmm_view_prepare(struct ntmm_vad *vad, u32 protect);
 
 #endif /* NTMM_VM_VIEW_H */

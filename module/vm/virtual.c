@@ -27,6 +27,7 @@
 #include "../process.h"
 #include "commit.h"
 #include "large.h"
+#include "mm_run.h"
 #include "nt_rules.h"
 #include "placeholder.h"
 #include "placement.h"
@@ -757,18 +758,34 @@ static unsigned long ntmm_query_free_end(struct ntmm_process *proc, unsigned lon
 	return end;
 }
 
+/* A query made in the process's own address space (vm/mm_run.c). */
+struct ntmm_query_in_mm {
+	struct ntmm_process *proc;
+	struct ntmm_query *q;
+};
+
+static long ntmm_virtual_query_in_mm(void *arg)
+{
+	struct ntmm_query_in_mm *in = arg;
+
+	return (__force long)ntmm_virtual_query(in->proc, in->q);
+}
+
 /**
  * ntmm_virtual_query() - NtQueryVirtualMemory, basic information.
  * @proc: the context.
  * @q: the request; the answer is filled in.
  *
  * ntmm's allocations are read under RCU alone; memory Linux mapped, and
- * free space (inside regions or not), under mmap_lock.
+ * free space (inside regions or not), under mmap_lock. Another process's
+ * copy-on-write view is read in its own address space (its PTEs say which
+ * pages were copied).
  *
  * Return: NT's status.
  */
 ntstatus_t ntmm_virtual_query(struct ntmm_process *proc, struct ntmm_query *q)
 {
+	struct ntmm_query_in_mm in_mm = { proc, q };
 	struct vm_area_struct *vma;
 	struct ntmm_vad *vad;
 	unsigned long pages;
@@ -779,6 +796,11 @@ ntstatus_t ntmm_virtual_query(struct ntmm_process *proc, struct ntmm_query *q)
 
 	rcu_read_lock();
 	vad = mtree_load(&proc->vads, q->base_address);
+	if (vad && (vad->flags & NTMM_VAD_VIEW) && ntmm_view_reads_ptes(vad) &&
+	    current->mm != proc->mm) {
+		rcu_read_unlock();
+		return (__force ntstatus_t)ntmm_mm_run(proc, ntmm_virtual_query_in_mm, &in_mm);
+	}
 	if (vad) {
 		if (vad->flags & NTMM_VAD_VIEW)
 			ntmm_view_query(vad, ntmm_vad_index(vad, q->base_address),

@@ -13,10 +13,10 @@
 #include <linux/mm.h>
 #include <linux/ntmm.h>
 #include <linux/pagemap.h>
-#include <linux/sched.h>
 
 #include "../compat.h"
 #include "../process.h"
+#include "mm_run.h"
 #include "nt_rules.h"
 #include "placement.h"
 #include "vad.h"
@@ -28,9 +28,8 @@
 #define NTMM_WS_SHARE_MAX	7U
 
 /*
- * A view's page, of protection @prot: valid if this process maps it (its
- * PTE is there; the current mm is the process's: another process's query
- * runs with it as its own, vm/mm_run.c), shared unless it is a
+ * A view's page, of protection @prot: valid if the process maps it (its
+ * PTE is there, in its own address space: vm/mm_run.c), shared unless it is a
  * copy-on-write view's own copy, its share count the frame's mappings.
  */
 static u64 ntmm_ws_view(struct ntmm_vad *vad, unsigned long idx, u32 prot, unsigned long marks)
@@ -38,8 +37,8 @@ static u64 ntmm_ws_view(struct ntmm_vad *vad, unsigned long idx, u32 prot, unsig
 	struct page *page;
 	u64 attr;
 
-	if (WARN_ON_ONCE(current->mm != vad->proc->mm) ||
-	    get_user_pages_fast_only(vad->start + (idx << PAGE_SHIFT), 1, 0, &page) != 1)
+	page = ntmm_mm_page(vad->proc, vad->start + (idx << PAGE_SHIFT));
+	if (!page)
 		return 0;
 	if (PageAnon(page))
 		prot = ntmm_view_written(prot);

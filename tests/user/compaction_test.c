@@ -98,14 +98,18 @@ static unsigned long pfns_read(int n, int compare)
  * scanned recently, and a block holding one unmovable page (a page table,
  * a slab page the fill pushed there) cannot be freed: on the debug kernel
  * that has been all of them once. After a failure a full compaction of the
- * node (/proc/sys/vm/compact_memory) comes before a second try.
+ * node (/proc/sys/vm/compact_memory) comes before each of three more tries:
+ * one pass stops where its two scanners meet, which may leave the blocks
+ * the fill spread over half done (seen once on 6.1, where the first pass
+ * freed one block of nine).
  */
 static char *large_alloc(size_t len, DWORD *err)
 {
 	char *p = VirtualAlloc(NULL, len, MEM_RESERVE | MEM_COMMIT | MEM_LARGE_PAGES,
 			       PAGE_READWRITE);
+	int tries;
 
-	if (!p) {
+	for (tries = 0; !p && tries < 3; tries++) {
 		printf("# %zu MiB of large pages failed (error %u) with %ld free 2 MiB blocks; "
 		       "compacting\n", len >> 20, (unsigned int)GetLastError(), buddy_blocks(9, 0, 1));
 		write_file("/proc/sys/vm/compact_memory", "1\n");

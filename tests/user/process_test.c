@@ -370,7 +370,8 @@ static void test_views(void)
 	HANDLE h = OpenProcess(PROCESS_ALL_ACCESS, FALSE, t.pid);
 	HANDLE s = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, GRAN, NULL);
 	char *mine = MapViewOfFile(s, FILE_MAP_WRITE, 0, 0, 0);
-	char *theirs = MapViewOfFile2(s, h, 0, NULL, 0, 0, PAGE_READWRITE);
+	char *theirs = MapViewOfFile2(s, h, 0, NULL, 0, 0, PAGE_READWRITE), *copy;
+	PSAPI_WORKING_SET_EX_INFORMATION ws = { 0 };
 	struct answer a;
 
 	tap_ok(mine && theirs, "MapViewOfFile2 maps a view in the child (error %u)",
@@ -382,8 +383,22 @@ static void test_views(void)
 		ask(&t, 'w', theirs + 6, 'c');
 		tap_ok(mine[6] == 'c', "and the parent the child's");
 		tap_eq(query(h, theirs).Type, MEM_MAPPED, "VirtualQueryEx: MEM_MAPPED");
+		ws.VirtualAddress = theirs + 6;
+		tap_ok(QueryWorkingSetEx(h, &ws, sizeof(ws)) && ws.VirtualAttributes.Valid &&
+		       ws.VirtualAttributes.Shared, "QueryWorkingSetEx of the child's view: valid, shared");
 		tap_ok(UnmapViewOfFile2(h, theirs, 0), "UnmapViewOfFile2 in the child");
 		tap_eq(query(h, theirs).State, MEM_FREE, "gone");
+	}
+	copy = MapViewOfFile2(s, h, 0, NULL, 0, 0, PAGE_WRITECOPY);
+	tap_ok(copy != NULL, "a copy-on-write view in the child (error %u)", GetLastError());
+	if (copy) {
+		tap_eq(query(h, copy).Protect, PAGE_WRITECOPY, "VirtualQueryEx: PAGE_WRITECOPY");
+		ask(&t, 'w', copy + PAGE + 1, 'p');
+		tap_eq(query(h, copy + PAGE).Protect, PAGE_READWRITE,
+		       "the page the child wrote is its own copy: PAGE_READWRITE");
+		tap_eq(query(h, copy).RegionSize, PAGE, "and the page before it is not");
+		tap_ok(mine[PAGE + 1] != 'p', "the section does not see the copy");
+		UnmapViewOfFile2(h, copy, 0);
 	}
 	UnmapViewOfFile(mine);
 	CloseHandle(s);
