@@ -387,7 +387,7 @@ static long ntmm_ioctl_write_watch(struct ntmm_process *proc, void __user *arg)
 	return ntmm_copy_struct_out(arg, &w, sizeof(w));
 }
 
-static long ntmm_ioctl_working_set_ex(struct ntmm_target *t, void __user *arg)
+static long ntmm_ioctl_working_set_ex(struct ntmm_process *proc, void __user *arg)
 {
 	struct ntmm_ws_entry batch[NTMM_WS_BATCH];
 	struct ntmm_ws_entry __user *entries;
@@ -405,7 +405,7 @@ static long ntmm_ioctl_working_set_ex(struct ntmm_target *t, void __user *arg)
 		n = min_t(u32, w.count - done, NTMM_WS_BATCH);
 		if (copy_from_user(batch, entries + done, n * sizeof(batch[0])))
 			return -EFAULT;
-		ntmm_ws_query(t->proc, batch, n);
+		ntmm_ws_query(proc, batch, n);
 		if (copy_to_user(entries + done, batch, n * sizeof(batch[0])))
 			return -EFAULT;
 		cond_resched();
@@ -608,7 +608,7 @@ static long ntmm_ioctl_remote(struct file *own, void __user *arg)
 				 c->rights, own, &t);
 	if (!status) {
 		if (ws)
-			ret = ntmm_ioctl_working_set_ex(&t, u64_to_user_ptr(r.arg));
+			ret = ntmm_ioctl_working_set_ex(t.proc, u64_to_user_ptr(r.arg));
 		else
 			ret = ntmm_ioctl_nt(c, &t, u64_to_user_ptr(r.arg));
 		ntmm_target_put(&t);
@@ -659,7 +659,7 @@ long ntmm_ioctl(struct file *file, struct ntmm_process *proc,
 	case _IOC_NR(NTMM_IOC_WRITE_WATCH):
 		return ntmm_ioctl_write_watch(proc, arg);
 	case _IOC_NR(NTMM_IOC_WORKING_SET_EX):
-		return ntmm_ioctl_working_set_ex(&self, arg);
+		return ntmm_ioctl_working_set_ex(proc, arg);
 	case _IOC_NR(NTMM_IOC_POOL_TAGS):
 		return ntmm_ioctl_pool_tags(arg);
 	case _IOC_NR(NTMM_IOC_SECTION_CREATE):

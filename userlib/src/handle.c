@@ -21,8 +21,6 @@
 #include <libntmm.h>
 #include "internal.h"
 
-#define CURRENT_PROCESS	((HANDLE)(LONG_PTR)-1)
-
 int ntmm_handle_fd(HANDLE h)
 {
 	uintptr_t v = (uintptr_t)h;

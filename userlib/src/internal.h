@@ -8,6 +8,9 @@
 
 #define NTMM_EXPORT __attribute__((visibility("default")))
 
+/* GetCurrentProcess()'s pseudo-handle. */
+#define CURRENT_PROCESS	((HANDLE)(LONG_PTR)-1)
+
 /*
  * Issue one ioctl on this process's /dev/ntmm, opening it on first use.
  * Return 0 when the call reached the module (the outcome is the struct's

@@ -19,8 +19,6 @@
 #include <libntmm.h>
 #include "internal.h"
 
-#define CURRENT_PROCESS	((HANDLE)(LONG_PTR)-1)
-
 /* Windows' generic mapping for process objects. */
 #define PROCESS_GENERIC_READ	(READ_CONTROL | PROCESS_VM_READ | PROCESS_QUERY_INFORMATION)
 #define PROCESS_GENERIC_WRITE	(READ_CONTROL | PROCESS_CREATE_THREAD | PROCESS_VM_OPERATION | \

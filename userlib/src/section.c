@@ -35,8 +35,6 @@ SAME_AS_UAPI(MEM_RESERVE_PLACEHOLDER);
 SAME_AS_UAPI(MEM_COALESCE_PLACEHOLDERS);
 SAME_AS_UAPI(MEM_PRESERVE_PLACEHOLDER);
 
-#define CURRENT_PROCESS	((HANDLE)(LONG_PTR)-1)
-
 /* The page protection bits of CreateFileMapping's flProtect; SEC_* are above them. */
 #define PROTECT_BITS	0x7ffU
 

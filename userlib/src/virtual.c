@@ -12,8 +12,6 @@
 
 #include "internal.h"
 
-#define CURRENT_PROCESS	((HANDLE)(LONG_PTR)-1)
-
 /* windows.h spells out Windows' values; the module's header has the same. */
 #define SAME_AS_UAPI(name)	_Static_assert(name == NTMM_##name, #name " differs")
 SAME_AS_UAPI(MEM_COMMIT);
